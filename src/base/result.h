@@ -15,6 +15,8 @@ struct Error {
 template <class T>
 class [[nodiscard]] Result {
  public:
+  // Default: an error. Exists because asio::co_spawn needs default-constructible results.
+  Result() : v_(Error{"no result"}) {}
   Result(T value) : v_(std::move(value)) {}          // NOLINT(google-explicit-constructor)
   Result(Error error) : v_(std::move(error)) {}      // NOLINT(google-explicit-constructor)
 

@@ -1,7 +1,10 @@
 // smtp::Server: the server side of an SMTP session as a pure state machine (RFC 5321, 3207,
 // 4954, 2920). It never touches sockets, clocks or storage: the driver (inbound::Session) feeds
 // it command lines and the results of the work it asked for, and carries out the Actions it
-// returns. One instance per connection; not thread-safe.
+// returns. One instance per connection; not thread-safe. Never throws on client input.
+// A Respond whose Reply has code 0 means "nothing to send" (e.g. tls_started(), or a result
+// arriving for a request that was abandoned). Errors are counted: after 20 error replies with
+// no progress in between, the next input is answered 421 and closed (see server.cc).
 #pragma once
 #include <cstddef>
 #include <optional>
@@ -47,7 +50,8 @@ struct AuthNote {
 // Send this reply. Under PIPELINING the driver may hold it until its input buffer is empty.
 struct Respond {
   Reply reply;
-  std::optional<AuthNote> auth_note;  // set when this reply ends an AUTH attempt early
+  // Set when this reply ends an AUTH attempt early.
+  std::optional<AuthNote> auth_note = std::nullopt;
 };
 // Send, flush and close the connection (QUIT, 421).
 struct RespondAndClose {
@@ -121,8 +125,57 @@ class Server {
   const Envelope& envelope() const;
 
  private:
-  struct State;
-  // implementation-defined members
+  // What the server waits for before it can go on; a new command line abandons it.
+  enum class Pending : unsigned char {
+    None, AuthResponse, Credentials, Sender, Recipient, Data, Enqueue, Tls
+  };
+  enum class AuthStep : unsigned char { Plain, LoginUsername, LoginPassword };
+  using Handler = Action (Server::*)(std::string_view argument);
+  struct Verb {
+    std::string_view name;
+    Handler handler;
+  };
+  static const Verb kVerbs[];
+
+  // Command handlers (dispatched by kVerbs); argument = text after "VERB ", trailing SP cut.
+  Action cmd_ehlo(std::string_view argument);
+  Action cmd_helo(std::string_view argument);
+  Action cmd_starttls(std::string_view argument);
+  Action cmd_auth(std::string_view argument);
+  Action cmd_mail(std::string_view argument);
+  Action cmd_rcpt(std::string_view argument);
+  Action cmd_data(std::string_view argument);
+  Action cmd_rset(std::string_view argument);
+  Action cmd_noop(std::string_view argument);
+  Action cmd_quit(std::string_view argument);
+  Action cmd_help(std::string_view argument);
+  Action cmd_vrfy(std::string_view argument);
+  Action cmd_not_implemented(std::string_view argument);
+
+  Action dispatch(std::string_view line);
+  Action auth_response(std::string_view line);
+  Action auth_plain(std::string_view response);
+  Action auth_login_username(std::string_view response);
+  Action auth_login_password(std::string_view response);
+  Action auth_end(Reply reply, AuthProtocolFailure failure);
+  Action counted(Action action);  // error accounting and closing, on every outgoing action
+  void reset_transaction();
+
+  ServerSettings settings_;
+  bool tls_active_;
+  bool greeted_ = false;        // EHLO or HELO seen (since the last STARTTLS)
+  bool authenticated_ = false;
+  bool in_transaction_ = false; // MAIL accepted
+  bool closed_ = false;         // a RespondAndClose was returned: ignore everything after
+  Pending pending_ = Pending::None;
+  AuthStep auth_step_ = AuthStep::Plain;
+  std::string auth_mechanism_;  // of the exchange in progress
+  std::string auth_username_;   // LOGIN username / user being verified
+  std::string username_;        // authenticated user
+  Envelope envelope_;
+  Envelope pending_mail_;       // MAIL parameters awaiting mail_from_checked()
+  std::string pending_recipient_;
+  int errors_ = 0;              // error replies since the last progress
 };
 
 }  // namespace postern::smtp

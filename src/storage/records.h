@@ -4,8 +4,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "base/result.h"
 #include "base/time.h"
 
 namespace postern::storage {
@@ -15,6 +17,8 @@ enum class UserStatus { Active, Disabled, Deleted };
 
 const char* to_string(AccountStatus s);  // "active" | "suspended"
 const char* to_string(UserStatus s);     // "active" | "disabled" | "deleted"
+std::optional<AccountStatus> parse_account_status(std::string_view text);
+std::optional<UserStatus> parse_user_status(std::string_view text);
 
 struct Account {
   std::int64_t id = 0;
@@ -47,7 +51,13 @@ struct SmtpUser {
   Millis created_at = 0;
   Millis updated_at = 0;
   Millis last_login_at = 0;
+  Millis deleted_at = 0;  // set by the Store when status becomes Deleted; 0 otherwise
 };
+
+// The settings of a user the Store accepts: valid username, non-empty password hash, known
+// allow_ip_mode / mode / quota_period / quota_action, quota >= 0. The allow list itself is
+// checked by policy::IpAllowList in the callers (storage does not depend on policy).
+Status validate_user(const SmtpUser& user);
 
 struct AuthEvent {
   Millis time = 0;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,13 @@
 #include "storage/records.h"
 
 namespace postern::storage {
+
+// Thrown by the methods that cannot return an Error (find_*, list_*, query_*, change_marker)
+// when the database itself fails (I/O error, still locked after the busy timeout). Callers
+// at a session boundary answer with a temporary failure (454/451), never with a 535.
+struct StoreError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 class Store {
  public:
@@ -33,7 +41,9 @@ class Store {
   virtual std::optional<SmtpUser> find_user_by_uuid(const std::string& uuid) = 0;
   // Writes every mutable field of `user` (matched by id) and bumps version and updated_at.
   virtual Status update_user(const SmtpUser& user) = 0;
+  // Users that are not deleted, ordered by username; `account` (a name) narrows the list.
   virtual std::vector<SmtpUser> list_users(const std::optional<std::string>& account) = 0;
+  // Best effort (errors are swallowed): does not bump version, so it never invalidates caches.
   virtual void record_login(std::int64_t user_id, Millis when) = 0;
 
   // Auth log, newest first.
@@ -41,7 +51,8 @@ class Store {
   virtual std::vector<AuthEvent> query_auth_events(const AuthEventFilter& filter) = 0;
 
   // A value that changes whenever another process has committed a change (SQLite:
-  // PRAGMA data_version). Polled by the server to drop caches.
+  // PRAGMA data_version), or when this Store changed an account or a user itself. Auth events
+  // and record_login do not count. Polled by the server to drop caches.
   virtual std::int64_t change_marker() = 0;
 };
 

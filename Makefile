@@ -1,0 +1,41 @@
+# Postern: `make run` starts the relay, `make test` runs every test. Both install missing
+# Debian packages first (scripts/install-deps.sh; idempotent, never upgrades).
+BUILD ?= build
+JOBS ?= 2
+CONFIG ?= var/postern.toml
+CMAKE_FLAGS ?=
+
+.PHONY: all deps deps-build build run test test-asan fuzz clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh all
+
+deps-build:
+	@scripts/install-deps.sh build
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+
+build: deps-build $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j$(JOBS)
+
+run: build
+	$(BUILD)/postern -c $(CONFIG) init
+	exec $(BUILD)/postern -c $(CONFIG) serve
+
+test: deps build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) --timeout 600
+
+test-asan:
+	$(MAKE) test BUILD=build-asan CMAKE_FLAGS=-DPOSTERN_SANITIZE=ON
+
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DPOSTERN_FUZZ=ON
+	cmake --build build-fuzz -j$(JOBS)
+	scripts/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS)
+
+clean:
+	rm -rf $(BUILD) build-asan build-fuzz

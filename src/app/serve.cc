@@ -1,0 +1,162 @@
+#include "app/serve.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "auth/credential_cache.h"
+#include "auth/verifier.h"
+#include "events/auth_log.h"
+#include "events/logger.h"
+#include "inbound/listener.h"
+#include "net/workers.h"
+#include "queue/spool.h"
+#include "storage/store.h"
+#include "tls/context.h"
+
+namespace postern::app {
+namespace asio = boost::asio;
+
+namespace {
+
+bool prepare_certificate(const config::Config& config, events::Logger& log) {
+  auto made = tls::ensure_certificate(config.tls_cert, config.tls_key, config.hostname);
+  if (!made) {
+    log.error("tls_setup_failed", {{"error", made.error().message}});
+    return false;
+  }
+  if (*made)
+    log.warn("tls_self_signed", {{"cert", config.tls_cert},
+                                 {"message", "generated a SELF-SIGNED certificate; clients must "
+                                             "skip verification. Configure [tls] cert/key for production."}});
+  return true;
+}
+
+// Stops accepting, lets sessions finish for up to `grace`, then stops the event loops.
+asio::awaitable<void> shut_down(net::Workers& workers, inbound::Services& services,
+                                std::vector<std::unique_ptr<inbound::SmtpListener>>& listeners) {
+  services.stopping = true;
+  for (auto& l : listeners) l->close();
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (int i = 0; i < 50 && services.active_sessions.load() > 0; ++i) {
+    timer.expires_after(std::chrono::milliseconds(100));
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  workers.stop();
+}
+
+}  // namespace
+
+int serve(const config::Config& config) {
+  events::Logger log;
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  ::chmod(config.data_dir.c_str(), 0700);
+  if (!prepare_certificate(config, log)) return 1;
+  auto tls = tls::make_server_context(config.tls_cert, config.tls_key);
+  if (!tls) {
+    log.error("tls_setup_failed", {{"error", tls.error().message}});
+    return 1;
+  }
+  auto store = storage::open_store(config.store_url);
+  if (!store) {
+    log.error("store_open_failed", {{"error", store.error().message}});
+    return 1;
+  }
+  queue::Spool spool(config.data_dir + "/spool");
+  if (auto s = spool.open(); !s) {
+    log.error("spool_open_failed", {{"error", s.error().message}});
+    return 1;
+  }
+
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  net::Workers workers(config.workers ? config.workers : cores, std::max(2u, cores));
+  SystemClock clock;
+  auth::CredentialCache cache;
+  auth::CredentialVerifier verifier(**store, cache, clock);
+  events::AuthLog auth_log(**store, log);
+  inbound::Services services{config,   *tls,
+                             **store,  verifier,
+                             spool,    auth_log,
+                             log,      std::make_shared<net::ConnectionLimiter>(config.max_connections_per_ip),
+                             workers.blocking()};
+
+  std::vector<std::unique_ptr<inbound::SmtpListener>> listeners;
+  for (const auto& l : config.listeners) {
+    auto listener = std::make_unique<inbound::SmtpListener>(workers, l, services);
+    auto bound = listener->bind();
+    if (!bound) {
+      log.error("listen_failed", {{"error", bound.error().message}});
+      return 1;
+    }
+    log.plain("listening smtp " + *bound + " tls=" + config::to_string(l.tls));
+    listeners.push_back(std::move(listener));
+  }
+  for (auto& l : listeners) l->start();
+  log.info("started", {{"hostname", config.hostname},
+                       {"workers", workers.size()},
+                       {"queued", spool.list().size()}});
+
+  asio::signal_set signals(workers.main(), SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& e, int sig) {
+    if (e) return;
+    log.info("stopping", {{"signal", sig}});
+    asio::co_spawn(workers.main(), shut_down(workers, services, listeners), asio::detached);
+  });
+  workers.run();
+  auth_log.flush();
+  log.info("stopped");
+  return 0;
+}
+
+int init(const std::string& config_path, const std::string& data_dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(data_dir, ec);
+  if (ec) {
+    std::cerr << "postern: error: cannot create " << data_dir << ": " << ec.message() << "\n";
+    return 1;
+  }
+  ::chmod(data_dir.c_str(), 0700);
+  if (!fs::exists(config_path)) {
+    std::ofstream(config_path) << config::default_config_text(data_dir);
+    std::cout << "wrote " << config_path << "\n";
+  }
+  auto config = config::load_config(config_path);
+  if (!config) {
+    std::cerr << "postern: error: " << config.error().message << "\n";
+    return 1;
+  }
+  auto made = tls::ensure_certificate(config->tls_cert, config->tls_key, config->hostname);
+  if (!made) {
+    std::cerr << "postern: error: " << made.error().message << "\n";
+    return 1;
+  }
+  if (*made)
+    std::cout << "generated a SELF-SIGNED certificate " << config->tls_cert
+              << " (clients must skip verification; set [tls] cert/key for production)\n";
+  auto store = storage::open_store(config->store_url);
+  if (!store) {
+    std::cerr << "postern: error: " << store.error().message << "\n";
+    return 1;
+  }
+  queue::Spool spool(config->data_dir + "/spool");
+  if (auto s = spool.open(); !s) {
+    std::cerr << "postern: error: " << s.error().message << "\n";
+    return 1;
+  }
+  std::cout << "ready: store " << config->store_url << ", spool " << spool.dir() << "\n";
+  return 0;
+}
+
+}  // namespace postern::app

@@ -1,0 +1,33 @@
+// The admin commands of interface.md ("CLI"), over the same store the server uses.
+// Each add_* function registers a command group on the CLI11 app. Callbacks report failure by
+// throwing cli::CommandError (main prints "postern: error: <message>" on stderr and exits 1);
+// usage errors are CLI11's (exit 2).
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <iosfwd>
+#include <stdexcept>
+#include <string>
+
+#include "storage/store.h"
+
+namespace postern::cli {
+
+struct CommandError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Context {
+  std::function<storage::Store&()> store;  // opened lazily from the config
+  std::ostream& out;
+  std::ostream& err;
+  std::istream& in;  // --password-stdin
+};
+
+// The callbacks keep a reference to ctx: it must outlive app's parse().
+void add_account_commands(CLI::App& app, Context& ctx);
+void add_user_commands(CLI::App& app, Context& ctx);
+void add_log_commands(CLI::App& app, Context& ctx);
+
+}  // namespace postern::cli

@@ -1,0 +1,20 @@
+// JSON shapes of accounts, SMTP users and auth events, shared by `--json` and the HTTP API.
+// Invariant: no password hash (current or previous) ever appears in any of these documents.
+// Timestamps are ISO-8601 with milliseconds, or null when unset (0). Pure functions.
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "base/time.h"
+#include "storage/records.h"
+
+namespace postern::cli {
+
+// format_iso8601(t), or null when t == 0 (never happened).
+nlohmann::json time_or_null(Millis t);
+
+nlohmann::json account_to_json(const storage::Account& account);
+nlohmann::json user_to_json(const storage::SmtpUser& user);
+// interface.md "Auth log" shape plus `enforced` and `detail`.
+nlohmann::json auth_event_to_json(const storage::AuthEvent& event);
+
+}  // namespace postern::cli

@@ -1,0 +1,87 @@
+// `postern log auth` (interface.md, "CLI" and "Auth log"): newest first, filtered in the store.
+#include <memory>
+#include <ostream>
+
+#include "cli/cli.h"
+#include "cli/json_output.h"
+#include "cli/options.h"
+
+namespace postern::cli {
+
+namespace {
+
+struct AuthLogArgs {
+  std::string user, ip, result, since;
+  int limit = 100;
+  bool json = false;
+};
+
+storage::AuthEventFilter to_filter(const AuthLogArgs& a, Millis now) {
+  storage::AuthEventFilter filter;
+  if (!a.user.empty()) filter.username = a.user;
+  if (!a.ip.empty()) filter.ip = a.ip;
+  if (!a.result.empty()) filter.result = a.result;
+  if (!a.since.empty()) {
+    auto seconds = parse_duration_seconds(a.since);
+    if (!seconds)
+      throw CommandError("invalid --since '" + a.since +
+                         "': expected a duration such as 30m, 1h or 2d");
+    filter.since = now - *seconds * 1000;
+  }
+  filter.limit = a.limit;
+  return filter;
+}
+
+// One line per event: time, result, reason, then key=value pairs (empty values left out).
+void print_event(std::ostream& out, const storage::AuthEvent& e) {
+  out << format_iso8601(e.time) << ' ' << e.result << ' ' << e.reason;
+  auto field = [&out](const char* key, const std::string& value) {
+    if (!value.empty()) out << ' ' << key << '=' << value;
+  };
+  field("user", e.username);
+  field("account", e.account.value_or(""));
+  out << " ip=" << e.ip << " port=" << e.port;
+  field("listener", e.listener);
+  field("tls", e.tls);
+  field("mech", e.mechanism);
+  field("session", e.session);
+  std::string hints;
+  for (const auto& hint : e.hints) hints += (hints.empty() ? "" : ",") + hint;
+  field("hints", hints);
+  if (!e.enforced) out << " enforced=no";
+  field("detail", e.detail);
+  if (!e.reply.empty()) out << " reply=\"" << e.reply << '"';
+  out << '\n';
+}
+
+void show_auth_log(Context& ctx, const AuthLogArgs& a) {
+  storage::AuthEventFilter filter = to_filter(a, now_ms());
+  std::vector<storage::AuthEvent> events = ctx.store().query_auth_events(filter);
+  if (a.json) {
+    nlohmann::json doc = nlohmann::json::array();
+    for (const auto& event : events) doc.push_back(auth_event_to_json(event));
+    ctx.out << doc.dump(2) << '\n';
+    return;
+  }
+  for (const auto& event : events) print_event(ctx.out, event);
+}
+
+}  // namespace
+
+void add_log_commands(CLI::App& app, Context& ctx) {
+  CLI::App* group = &command_group(app, "log", "Read the auth and message logs");
+
+  auto args = std::make_shared<AuthLogArgs>();
+  CLI::App* auth = group->add_subcommand("auth", "AUTH attempts, newest first");
+  auth->add_option("--user", args->user, "Only this username (as sent)");
+  auth->add_option("--ip", args->ip, "Only this source IP");
+  auth->add_option("--result", args->result, "ok or fail")
+      ->check(CLI::IsMember({"ok", "fail"}));
+  auth->add_option("--since", args->since, "Only events newer than this long ago (1h, 30m, 2d)");
+  auth->add_option("--limit", args->limit, "At most N events (default 100)")
+      ->check(CLI::Range(1, 100000));
+  auth->add_flag("--json", args->json, "One JSON array, as GET /api/v1/logs/auth");
+  auth->callback([&ctx, args] { show_auth_log(ctx, *args); });
+}
+
+}  // namespace postern::cli

@@ -1,0 +1,35 @@
+// inbound::Services: what an SMTP session may reach, and nothing more (STYLE: trust boundaries
+// are module boundaries). Built once by app:: and shared by every session; every member is
+// thread-safe or immutable.
+#pragma once
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <atomic>
+#include <memory>
+
+#include "auth/verifier.h"
+#include "config/config.h"
+#include "events/auth_log.h"
+#include "events/logger.h"
+#include "net/connection_limiter.h"
+#include "queue/spool.h"
+#include "storage/store.h"
+
+namespace postern::inbound {
+
+struct Services {
+  const config::Config& config;
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  storage::Store& store;
+  auth::CredentialVerifier& verifier;
+  queue::Spool& spool;
+  events::AuthLog& auth_log;
+  events::Logger& log;
+  std::shared_ptr<net::ConnectionLimiter> limiter;
+  boost::asio::thread_pool& blocking;  // Argon2id and fsync: never on an event loop
+  std::atomic<bool> stopping{false};
+  std::atomic<std::uint64_t> active_sessions{0};
+};
+
+}  // namespace postern::inbound

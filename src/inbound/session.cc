@@ -1,0 +1,440 @@
+#include "inbound/session.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <array>
+#include <chrono>
+
+#include "base/encoding.h"
+#include "base/random.h"
+#include "inbound/message_composer.h"
+#include "inbound/transport.h"
+#include "smtp/data_reader.h"
+#include "smtp/line_framer.h"
+#include "smtp/server.h"
+
+namespace postern::inbound {
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::use_awaitable;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+smtp::ServerSettings settings_for(const config::Listener& l, const config::Config& c) {
+  smtp::ServerSettings s;
+  s.hostname = c.hostname;
+  s.starttls_offered = l.tls == config::TlsMode::StartTls;
+  s.tls_active = false;  // set after the implicit-TLS handshake
+  s.max_message_size = c.max_message_size;
+  s.max_recipients = c.max_recipients;
+  return s;
+}
+
+const char* reason_of(smtp::AuthProtocolFailure f) {
+  switch (f) {
+    case smtp::AuthProtocolFailure::TlsRequired: return "tls_required";
+    case smtp::AuthProtocolFailure::MechanismUnsupported: return "mechanism_unsupported";
+    case smtp::AuthProtocolFailure::Malformed: return "malformed";
+    case smtp::AuthProtocolFailure::Cancelled: return "cancelled";
+  }
+  return "malformed";
+}
+
+smtp::Reply closing_reply(const std::string& hostname) {
+  return smtp::make_reply(421, "4.4.2", hostname + " closing connection");
+}
+
+// The connection's state: the protocol machine, buffers, the authenticated user.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(asio::ip::tcp::socket socket, const config::Listener& listener, Services& services)
+      : services_(services),
+        listener_(listener),
+        io_(std::move(socket), *services.tls),
+        server_(settings_for(listener, services.config)),
+        watchdog_(io_.socket().get_executor()) {
+    boost::system::error_code ec;
+    auto ep = io_.socket().remote_endpoint(ec);
+    if (!ec) {
+      auto addr = ep.address();
+      if (addr.is_v6() && addr.to_v6().is_v4_mapped())
+        addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
+      client_ip_ = addr.to_string();
+      client_port_ = ep.port();
+    }
+    session_id_ = hex_encode(random_bytes(6));
+  }
+
+  awaitable<void> run();
+
+ private:
+  awaitable<void> serve();
+  awaitable<bool> read_more();
+  awaitable<void> flush();
+  void arm(std::uint32_t seconds) { deadline_ = Clock::now() + std::chrono::seconds(seconds); }
+  awaitable<void> watch();
+  // Carries out one action and the actions it leads to; false = close the session.
+  awaitable<bool> perform(smtp::Action action);
+  awaitable<smtp::Action> verify(smtp::VerifyCredentials& request);
+  smtp::Action check_sender(const smtp::CheckSender& request);
+  awaitable<smtp::Action> receive_data(const smtp::ReceiveData& request);
+  awaitable<smtp::Action> enqueue(const smtp::Enqueue& request);
+  void log_auth(const std::string& mechanism, const std::string& username, const char* result,
+                const char* reason, const smtp::Reply& reply, const auth::AuthVerdict* verdict);
+  void queue(const smtp::Reply& reply) {
+    if (reply.code != 0) out_ += reply.wire();
+  }
+
+  Services& services_;
+  const config::Listener& listener_;
+  Transport io_;
+  smtp::Server server_;
+  smtp::LineFramer framer_;
+  std::string out_;
+  std::array<char, 8192> buf_{};
+  asio::steady_timer watchdog_;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  bool timed_out_ = false;
+  bool finished_ = false;
+  std::string client_ip_ = "unknown";
+  int client_port_ = 0;
+  std::string session_id_;
+  std::optional<storage::SmtpUser> user_;
+  std::string data_;  // the message of the current transaction, between DATA and enqueue
+};
+
+awaitable<void> Session::run() {
+  auto self = shared_from_this();
+  asio::co_spawn(io_.socket().get_executor(), [self]() { return self->watch(); }, asio::detached);
+  try {
+    co_await serve();
+  } catch (const std::exception&) {
+    // A network error or a peer that went away: this session ends, no other is touched.
+    // Nothing was acknowledged for an unfinished transaction, so nothing is lost.
+  }
+  finished_ = true;
+  watchdog_.cancel();
+  io_.close();
+}
+
+awaitable<void> Session::watch() {
+  auto self = shared_from_this();
+  while (!finished_) {
+    watchdog_.expires_at(deadline_);
+    boost::system::error_code ec;
+    co_await watchdog_.async_wait(asio::redirect_error(use_awaitable, ec));
+    if (finished_) co_return;
+    if (Clock::now() >= deadline_) {
+      timed_out_ = true;
+      io_.cancel();
+      // Let the session write its 421 and close; force it if it cannot within 5 s.
+      deadline_ = Clock::now() + std::chrono::seconds(5);
+      watchdog_.expires_at(deadline_);
+      co_await watchdog_.async_wait(asio::redirect_error(use_awaitable, ec));
+      if (!finished_) io_.close();
+      co_return;
+    }
+  }
+}
+
+awaitable<void> Session::serve() {
+  const auto& cfg = services_.config;
+  auto ticket = services_.limiter->acquire(client_ip_);
+  if (!ticket) {
+    services_.log.warn("connection_refused", {{"ip", client_ip_}, {"reason", "too_many_connections"},
+                                              {"listener", listener_.address}});
+    arm(10);
+    co_await io_.write(smtp::make_reply(421, "4.7.0", cfg.hostname +
+                                        " Too many connections from your address, try again later")
+                           .wire());
+    co_return;
+  }
+  services_.active_sessions.fetch_add(1);
+  struct Count {
+    Services& s;
+    ~Count() { s.active_sessions.fetch_sub(1); }
+  } count{services_};
+
+  if (listener_.tls == config::TlsMode::Implicit) {
+    arm(cfg.tls_handshake_timeout_s);
+    co_await io_.handshake();
+    server_.tls_started();
+  }
+  queue(server_.greeting());
+  co_await flush();
+
+  for (;;) {
+    if (services_.stopping.load(std::memory_order_relaxed)) {
+      queue(closing_reply(cfg.hostname));
+      co_await flush();
+      co_return;
+    }
+    if (!framer_.has_complete_line()) {
+      co_await flush();  // PIPELINING: answer a batch once its input is consumed (RFC 2920 §3.1)
+      if (!co_await read_more()) co_return;
+      continue;
+    }
+    auto line = framer_.next();
+    if (!line) continue;
+    smtp::Action action;
+    switch (line->kind) {
+      case smtp::LineFramer::Line::Kind::Ok: action = server_.on_line(line->text); break;
+      case smtp::LineFramer::Line::Kind::TooLong: action = server_.on_line_too_long(); break;
+      case smtp::LineFramer::Line::Kind::BareLineEnding: action = server_.on_bare_line_ending(); break;
+    }
+    if (!co_await perform(std::move(action))) co_return;
+  }
+}
+
+awaitable<bool> Session::read_more() {
+  arm(services_.config.command_timeout_s);
+  boost::system::error_code ec;
+  std::size_t n = 0;
+  try {
+    n = co_await io_.read_some(asio::buffer(buf_));
+  } catch (const boost::system::system_error& e) {
+    ec = e.code();
+  }
+  if (timed_out_) {
+    timed_out_ = false;
+    deadline_ = Clock::now() + std::chrono::seconds(5);
+    queue(closing_reply(services_.config.hostname));
+    co_await flush();
+    co_return false;
+  }
+  if (ec || n == 0) co_return false;
+  framer_.feed(std::string_view(buf_.data(), n));
+  co_return true;
+}
+
+awaitable<void> Session::flush() {
+  if (out_.empty()) co_return;
+  std::string pending;
+  pending.swap(out_);
+  co_await io_.write(pending);
+}
+
+awaitable<bool> Session::perform(smtp::Action action) {
+  for (;;) {
+    if (auto* r = std::get_if<smtp::Respond>(&action)) {
+      if (r->auth_note) {
+        log_auth(r->auth_note->mechanism, r->auth_note->username, "fail",
+                 reason_of(r->auth_note->failure), r->reply, nullptr);
+      }
+      queue(r->reply);
+      co_return true;
+    }
+    if (auto* r = std::get_if<smtp::RespondAndClose>(&action)) {
+      queue(r->reply);
+      co_await flush();
+      co_return false;
+    }
+    if (auto* r = std::get_if<smtp::StartTls>(&action)) {
+      queue(r->reply);
+      co_await flush();
+      // RFC 3207 §6: anything the client pipelined after STARTTLS is discarded, never
+      // interpreted inside the TLS session (command injection).
+      framer_.discard_buffered();
+      arm(services_.config.tls_handshake_timeout_s);
+      co_await io_.handshake();
+      action = server_.tls_started();
+      continue;
+    }
+    if (auto* r = std::get_if<smtp::VerifyCredentials>(&action)) {
+      action = co_await verify(*r);
+      continue;
+    }
+    if (auto* r = std::get_if<smtp::CheckSender>(&action)) {
+      action = check_sender(*r);
+      continue;
+    }
+    if (std::get_if<smtp::CheckRecipient>(&action)) {
+      action = server_.recipient_checked(std::nullopt);  // policy arrives with the policy issue
+      continue;
+    }
+    if (auto* r = std::get_if<smtp::ReceiveData>(&action)) {
+      action = co_await receive_data(*r);
+      continue;
+    }
+    if (auto* r = std::get_if<smtp::Enqueue>(&action)) {
+      action = co_await enqueue(*r);
+      continue;
+    }
+    co_return false;
+  }
+}
+
+awaitable<smtp::Action> Session::verify(smtp::VerifyCredentials& request) {
+  auth::AuthRequest req{request.username, std::move(request.password), client_ip_};
+  auth::CredentialVerifier& verifier = services_.verifier;
+  // Argon2id runs on the blocking pool: one slow hash never stalls the other sessions here.
+  auth::AuthVerdict verdict = co_await asio::co_spawn(
+      services_.blocking,
+      [&verifier, &req]() -> awaitable<auth::AuthVerdict> { co_return verifier.verify(req); },
+      use_awaitable);
+  req.password.wipe();
+  smtp::CredentialResult result = smtp::CredentialResult::Rejected;
+  if (verdict.granted) result = smtp::CredentialResult::Accepted;
+  else if (verdict.reason == auth::AuthReason::IpNotAllowed) result = smtp::CredentialResult::IpNotAuthorized;
+  else if (verdict.reason == auth::AuthReason::Throttled) result = smtp::CredentialResult::Throttled;
+  smtp::Action next = server_.credentials_checked(result);
+  smtp::Reply sent;
+  if (auto* r = std::get_if<smtp::Respond>(&next)) sent = r->reply;
+  if (verdict.granted) user_ = verdict.user;
+  log_auth(request.mechanism, request.username, verdict.granted ? "ok" : "fail",
+           auth::to_string(verdict.reason), sent, &verdict);
+  co_return next;
+}
+
+smtp::Action Session::check_sender(const smtp::CheckSender&) {
+  // Changes made while the session runs apply to its next transaction: re-read the user.
+  std::optional<storage::SmtpUser> fresh;
+  if (user_) fresh = services_.store.find_user_by_uuid(user_->uuid);
+  if (!fresh || fresh->status != storage::UserStatus::Active ||
+      fresh->account_status != storage::AccountStatus::Active) {
+    services_.log.warn("session_auth_revoked",
+                       {{"session", session_id_}, {"ip", client_ip_},
+                        {"username", user_ ? user_->username : std::string()}});
+    server_.drop_authentication();
+    user_.reset();
+    return server_.mail_from_checked(smtp::make_reply(530, "5.7.0", "Authentication required"));
+  }
+  user_ = std::move(fresh);
+  return server_.mail_from_checked(std::nullopt);
+}
+
+awaitable<smtp::Action> Session::receive_data(const smtp::ReceiveData& request) {
+  queue(request.reply);
+  co_await flush();
+  std::string body;
+  smtp::DataReader reader(services_.config.max_message_size, body);
+  std::string pending = framer_.take_buffered();
+  std::size_t used = reader.feed(pending);
+  std::string_view rest(pending);
+  rest.remove_prefix(used);
+  while (!reader.done()) {
+    arm(services_.config.data_timeout_s);
+    std::size_t n = 0;
+    try {
+      n = co_await io_.read_some(asio::buffer(buf_));
+    } catch (const boost::system::system_error&) {
+      n = 0;
+    }
+    if (timed_out_ || n == 0) {
+      if (timed_out_) {
+        queue(closing_reply(services_.config.hostname));
+        co_await flush();
+      }
+      throw std::runtime_error("connection ended during DATA");  // nothing was acknowledged
+    }
+    std::string_view chunk(buf_.data(), n);
+    std::size_t took = reader.feed(chunk);
+    if (reader.done()) framer_.feed(chunk.substr(took));
+  }
+  if (!rest.empty()) framer_.feed(rest);
+  if (reader.result() != smtp::DataResult::Complete) {
+    services_.log.warn("message_rejected",
+                       {{"session", session_id_}, {"ip", client_ip_},
+                        {"reason", reader.result() == smtp::DataResult::TooLarge ? "size"
+                                   : reader.result() == smtp::DataResult::BareLineEnding ? "smuggling"
+                                                                                         : "syntax"}});
+    co_return server_.data_finished(reader.result());
+  }
+  data_ = std::move(body);
+  co_return server_.data_finished(smtp::DataResult::Complete);
+}
+
+awaitable<smtp::Action> Session::enqueue(const smtp::Enqueue& request) {
+  const smtp::Envelope& env = request.envelope;
+  TraceInfo trace;
+  trace.helo = env.helo;
+  trace.client_ip = client_ip_;
+  trace.hostname = services_.config.hostname;
+  trace.queue_id = queue::new_queue_id();
+  trace.tls_version = io_.tls_version();
+  trace.tls_cipher = io_.tls_cipher();
+  trace.authenticated = user_.has_value();
+  if (env.recipients.size() == 1) trace.single_recipient = env.recipients[0];
+  trace.user_uuid = user_ ? user_->uuid : "";
+  trace.when = now_ms();
+
+  queue::EnvelopeRecord record;
+  record.id = trace.queue_id;
+  record.mail_from = env.mail_from;
+  record.recipients = env.recipients;
+  record.client_ip = client_ip_;
+  record.received_at = trace.when;
+  if (user_) {
+    record.user_uuid = user_->uuid;
+    record.username = user_->username;
+    record.account = user_->account_name;
+  }
+  std::string message = compose_message(trace, data_);
+  data_.clear();
+  data_.shrink_to_fit();
+  queue::Spool& spool = services_.spool;
+  // fsync of the file and its directory on the blocking pool; 250 only after it returns.
+  Result<std::string> stored = co_await asio::co_spawn(
+      services_.blocking,
+      [&spool, &record, &message]() -> awaitable<Result<std::string>> {
+        co_return spool.store(record, message);
+      },
+      use_awaitable);
+  if (!stored) {
+    services_.log.error("enqueue_failed", {{"session", session_id_}, {"error", stored.error().message}});
+    co_return server_.enqueued(std::nullopt);
+  }
+  services_.log.info("message_accepted", {{"id", *stored},
+                                          {"session", session_id_},
+                                          {"ip", client_ip_},
+                                          {"user", record.username},
+                                          {"account", record.account},
+                                          {"mail_from", events::sanitize(record.mail_from, 256)},
+                                          {"rcpt_count", record.recipients.size()},
+                                          {"size", message.size()}});
+  co_return server_.enqueued(*stored);
+}
+
+void Session::log_auth(const std::string& mechanism, const std::string& username,
+                       const char* result, const char* reason, const smtp::Reply& reply,
+                       const auth::AuthVerdict* verdict) {
+  storage::AuthEvent e;
+  e.time = now_ms();
+  e.session = session_id_;
+  e.ip = client_ip_;
+  e.port = client_port_;
+  e.listener = listener_.address;
+  e.tls = io_.tls_version();
+  e.mechanism = events::sanitize(mechanism, 32);
+  e.username = events::sanitize(username, 128);
+  e.result = result;
+  e.reason = reason;
+  e.reply = reply.code != 0 ? reply.first_line() : "";
+  if (verdict) {
+    if (verdict->user) {
+      e.user_id = verdict->user->uuid;
+      e.account = verdict->user->account_name;
+    }
+    e.hints = verdict->hints;
+    e.enforced = verdict->enforced;
+    e.detail = verdict->detail;
+  } else if (username.find('@') != std::string::npos) {
+    e.hints.push_back("username_has_at");
+  }
+  services_.auth_log.record(std::move(e));
+}
+
+}  // namespace
+
+awaitable<void> run_session(asio::ip::tcp::socket socket, const config::Listener& listener,
+                            Services& services) {
+  auto session = std::make_shared<Session>(std::move(socket), listener, services);
+  co_await session->run();
+}
+
+}  // namespace postern::inbound

@@ -1,0 +1,23 @@
+// Versioned schema migrations of the SQLite store. Each migration runs once, in order, in the
+// same IMMEDIATE transaction as its row in schema_migrations, so a crash or a second process
+// opening the file at the same time never applies one twice. Append new migrations; never
+// edit one that has shipped.
+#pragma once
+#include <span>
+
+#include "storage/sqlite/connection.h"
+
+namespace postern::storage::sqlite {
+
+struct Migration {
+  int version;
+  const char* description;
+  const char* sql;
+};
+
+std::span<const Migration> migrations();
+// Applies the pending migrations; returns the schema version now in force. Throws SqliteError.
+// A database newer than this binary (unknown versions) is refused (SqliteError).
+int migrate(Connection& conn, Millis now);
+
+}  // namespace postern::storage::sqlite

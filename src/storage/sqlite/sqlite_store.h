@@ -1,0 +1,61 @@
+// SqliteStore: the Store on one SQLite file (the default, zero-setup store). WAL journal,
+// synchronous=NORMAL (a power loss may drop the last commits but never corrupts; fine for this
+// metadata, NOT for the mail queue, which fsyncs itself), busy_timeout 5 s, foreign keys on.
+// One connection per instance, serialised by a mutex; the server and the CLI each open their
+// own instance (and process) on the same file. Thread-safe.
+#pragma once
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "base/time.h"
+#include "storage/sqlite/connection.h"
+#include "storage/store.h"
+
+namespace postern::storage::sqlite {
+
+class SqliteStore final : public Store {
+ public:
+  // Creates the parent directory and the file (mode 0600 whatever the umask) if absent, sets
+  // the pragmas and runs pending migrations. `clock` stamps created_at/updated_at/deleted_at
+  // and must outlive the store.
+  static Result<std::unique_ptr<SqliteStore>> open(const std::string& path,
+                                                   const Clock& clock = default_clock());
+  static const Clock& default_clock();
+
+  Result<Account> create_account(const std::string& name) override;
+  std::optional<Account> find_account(const std::string& name) override;
+  std::vector<Account> list_accounts() override;
+  Status set_account_status(const std::string& name, AccountStatus status,
+                            const std::string& reason) override;
+
+  Result<SmtpUser> create_user(const SmtpUser& user) override;
+  std::optional<SmtpUser> find_user(const std::string& username) override;
+  std::optional<SmtpUser> find_user_by_uuid(const std::string& uuid) override;
+  Status update_user(const SmtpUser& user) override;
+  std::vector<SmtpUser> list_users(const std::optional<std::string>& account) override;
+  void record_login(std::int64_t user_id, Millis when) override;
+
+  Status append_auth_events(std::span<const AuthEvent> events) override;
+  std::vector<AuthEvent> query_auth_events(const AuthEventFilter& filter) override;
+
+  std::int64_t change_marker() override;
+
+  int schema_version() const { return schema_version_; }
+
+ private:
+  SqliteStore(std::unique_ptr<Connection> conn, const Clock& clock, int schema_version);
+
+  // The helpers below expect mu_ held.
+  std::optional<SmtpUser> select_user(const std::string& where, const std::string& key);
+  std::vector<std::string> load_domains(std::int64_t user_id);
+  void store_domains(std::int64_t user_id, const std::vector<std::string>& domains);
+
+  std::mutex mu_;
+  std::unique_ptr<Connection> conn_;
+  const Clock& clock_;
+  int schema_version_;
+  std::int64_t local_changes_ = 0;  // account/user writes through this instance
+};
+
+}  // namespace postern::storage::sqlite

@@ -1,0 +1,189 @@
+"""Black-box harness for Postern's end-to-end tests.
+
+Starts the real `postern` binary on loopback with port-0 listeners in a private temporary data
+directory, drives the real CLI, and stops the server by PID. Standard library only, so it runs
+under Debian's /usr/bin/python3 (which also has aiosmtpd for the delivery tests).
+"""
+import json
+import os
+import re
+import signal
+import smtplib
+import socket
+import ssl
+import subprocess
+import tempfile
+import threading
+import time
+import shutil
+
+BIN = os.environ.get("POSTERN_BIN") or os.path.join(
+    os.path.dirname(__file__), "..", "..", "build", "postern")
+
+PASSWORD = "correct horse 42"  # passwords in tests are distinctive so leaks can be grepped
+
+
+def insecure_tls():
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx
+
+
+def has_ipv6():
+    try:
+        s = socket.socket(socket.AF_INET6)
+        s.bind(("::1", 0))
+        s.close()
+        return True
+    except OSError:
+        return False
+
+
+class Relay:
+    """One postern server with its own data directory."""
+
+    def __init__(self, extra_config="", ipv6=True, limits=""):
+        self.dir = tempfile.mkdtemp(prefix="postern-e2e-")
+        self.data = os.path.join(self.dir, "var")
+        self.config = os.path.join(self.dir, "postern.toml")
+        self.ipv6 = ipv6 and has_ipv6()
+        listeners = [("127.0.0.1:0", "starttls"), ("127.0.0.1:0", "implicit"),
+                     ("127.0.0.1:0", "none")]
+        if self.ipv6:
+            listeners.append(("[::1]:0", "starttls"))
+        text = 'hostname = "relay.test"\ndata_dir = "%s"\n' % self.data
+        text += '[store]\nurl = "sqlite:%s/postern.db"\n' % self.data
+        for addr, mode in listeners:
+            text += '[[listener]]\naddress = "%s"\ntls = "%s"\n' % (addr, mode)
+        text += '[limits]\nmax_message_size = 1048576\nmax_recipients = 5\n' + limits
+        text += extra_config
+        with open(self.config, "w") as f:
+            f.write(text)
+        self.listeners = listeners
+        self.proc = None
+        self.output = []
+        self.ports = {}
+
+    # --- process control -------------------------------------------------------------
+    def start(self, timeout=30):
+        self.output_path = os.path.join(self.dir, "server.log")
+        self.proc = subprocess.Popen([BIN, "-c", self.config, "serve"], stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True, bufsize=1)
+        seen = []
+        deadline = time.time() + timeout
+        while len(seen) < len(self.listeners):
+            if time.time() > deadline:
+                self.kill()
+                raise RuntimeError("server did not listen in time:\n" + "".join(self.output))
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError("server exited:\n" + "".join(self.output))
+            self.output.append(line)
+            m = re.match(r"listening smtp (\S+) tls=(\w+)", line)
+            if m:
+                seen.append((m.group(1), m.group(2)))
+        self.ports = {}
+        for (addr, mode) in seen:
+            host, port = addr.rsplit(":", 1)
+            key = mode + ("6" if host.startswith("[") else "")
+            self.ports[key] = int(port)
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
+        return self
+
+    def _drain(self):
+        for line in self.proc.stdout:
+            self.output.append(line)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._join()
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+        self._join()
+
+    def _join(self):
+        if getattr(self, "_reader", None):
+            self._reader.join(5)
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def log_text(self):
+        return "".join(self.output)
+
+    # --- CLI -------------------------------------------------------------------------
+    def cli(self, *args, input=None, check=True):
+        r = subprocess.run([BIN, "-c", self.config, *args], input=input, capture_output=True,
+                           text=True, timeout=60)
+        if check and r.returncode != 0:
+            raise AssertionError("postern %s failed (%d): %s%s" % (
+                " ".join(args), r.returncode, r.stdout, r.stderr))
+        return r
+
+    def cli_json(self, *args):
+        return json.loads(self.cli(*args, "--json").stdout)
+
+    def add_account(self, name):
+        return self.cli("account", "add", name)
+
+    def add_user(self, account, username, password=PASSWORD, *options):
+        return self.cli("user", "add", account, username, "--password-stdin", *options,
+                        input=password + "\n")
+
+    def auth_events(self, *filters):
+        return self.cli_json("log", "auth", *filters)
+
+    def wait_auth_event(self, predicate, timeout=5):
+        """The auth log is written in batches (≤100 ms); poll until an event matches."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for e in self.auth_events("--limit", "50"):
+                if predicate(e):
+                    return e
+            time.sleep(0.1)
+        raise AssertionError("no matching auth event; last: %s" % self.auth_events("--limit", "5"))
+
+    def queued(self):
+        return self.cli_json("queue", "list")
+
+    # --- SMTP ------------------------------------------------------------------------
+    def smtp(self, mode="starttls", host="127.0.0.1", timeout=30):
+        """An smtplib client, TLS already up for starttls/implicit listeners."""
+        if mode == "implicit":
+            s = smtplib.SMTP_SSL(host, self.ports["implicit"], context=insecure_tls(), timeout=timeout)
+            s.ehlo("client.test")
+            return s
+        # "plain": the STARTTLS listener without upgrading; "none": the tls="none" listener.
+        key = ("starttls" if mode == "plain" else mode) + ("6" if ":" in host else "")
+        s = smtplib.SMTP(host, self.ports[key], timeout=timeout)
+        s.ehlo("client.test")
+        if mode == "starttls":
+            s.starttls(context=insecure_tls())
+            s.ehlo("client.test")
+        return s
+
+
+def message(subject="test", sender="app@example.test", rcpt="bob@example.org", body="Hello.\r\n"):
+    return ("From: <%s>\r\nTo: <%s>\r\nSubject: %s\r\nMessage-ID: <%s@example.test>\r\n\r\n%s"
+            % (sender, rcpt, subject, os.urandom(8).hex(), body))
+
+
+def raw_auth(s, mech, *lines):
+    """Sends AUTH and the following lines without smtplib's interpretation; returns replies."""
+    replies = [s.docmd("AUTH", mech)]
+    for line in lines:
+        s.send(line + "\r\n")
+        replies.append(s.getreply())
+    return replies
