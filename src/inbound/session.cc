@@ -76,7 +76,12 @@ class Session : public std::enable_shared_from_this<Session> {
   awaitable<void> serve();
   awaitable<bool> read_more();
   awaitable<void> flush();
-  void arm(std::uint32_t seconds) { deadline_ = Clock::now() + std::chrono::seconds(seconds); }
+  // Sets the time by which the next read must complete. Deadlines usually move later, which
+  // costs nothing: the watchdog re-checks when it fires. Only an earlier one re-schedules it.
+  void arm(std::uint32_t seconds) {
+    deadline_ = Clock::now() + std::chrono::seconds(seconds);
+    if (deadline_ < watchdog_.expiry()) watchdog_.expires_at(deadline_);
+  }
   awaitable<void> watch();
   // Carries out one action and the actions it leads to; false = close the session.
   awaitable<bool> perform(smtp::Action action);
