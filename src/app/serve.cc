@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "auth/credential_cache.h"
+#include "auth/password_hash.h"
 #include "auth/verifier.h"
 #include "events/auth_log.h"
 #include "events/logger.h"
@@ -79,6 +80,7 @@ int serve(const config::Config& config) {
     return 1;
   }
 
+  auth::init_password_hashing();  // the dummy hash for unknown users, before the first login
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   net::Workers workers(config.workers ? config.workers : cores, std::max(2u, cores));
   SystemClock clock;

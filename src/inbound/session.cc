@@ -278,28 +278,44 @@ awaitable<smtp::Action> Session::verify(smtp::VerifyCredentials& request) {
   auth::AuthRequest req{request.username, std::move(request.password), client_ip_};
   auth::CredentialVerifier& verifier = services_.verifier;
   // Argon2id runs on the blocking pool: one slow hash never stalls the other sessions here.
+  // A store failure must not look like bad credentials: it answers 454 (temporary) and is
+  // logged as internal_error.
+  bool store_failed = false;
   auth::AuthVerdict verdict = co_await asio::co_spawn(
       services_.blocking,
-      [&verifier, &req]() -> awaitable<auth::AuthVerdict> { co_return verifier.verify(req); },
+      [&verifier, &req, &store_failed]() -> awaitable<auth::AuthVerdict> {
+        try {
+          co_return verifier.verify(req);
+        } catch (const std::exception&) {
+          store_failed = true;
+          co_return auth::AuthVerdict{};
+        }
+      },
       use_awaitable);
   req.password.wipe();
   smtp::CredentialResult result = smtp::CredentialResult::Rejected;
   if (verdict.granted) result = smtp::CredentialResult::Accepted;
   else if (verdict.reason == auth::AuthReason::IpNotAllowed) result = smtp::CredentialResult::IpNotAuthorized;
-  else if (verdict.reason == auth::AuthReason::Throttled) result = smtp::CredentialResult::Throttled;
+  else if (verdict.reason == auth::AuthReason::Throttled || store_failed) result = smtp::CredentialResult::Throttled;
   smtp::Action next = server_.credentials_checked(result);
   smtp::Reply sent;
   if (auto* r = std::get_if<smtp::Respond>(&next)) sent = r->reply;
   if (verdict.granted) user_ = verdict.user;
   log_auth(request.mechanism, request.username, verdict.granted ? "ok" : "fail",
-           auth::to_string(verdict.reason), sent, &verdict);
+           store_failed ? "internal_error" : auth::to_string(verdict.reason), sent, &verdict);
   co_return next;
 }
 
 smtp::Action Session::check_sender(const smtp::CheckSender&) {
   // Changes made while the session runs apply to its next transaction: re-read the user.
   std::optional<storage::SmtpUser> fresh;
-  if (user_) fresh = services_.store.find_user_by_uuid(user_->uuid);
+  try {
+    if (user_) fresh = services_.store.find_user_by_uuid(user_->uuid);
+  } catch (const std::exception& e) {
+    services_.log.error("store_read_failed", {{"session", session_id_}, {"error", e.what()}});
+    return server_.mail_from_checked(
+        smtp::make_reply(451, "4.3.0", "Temporary local problem, try again later"));
+  }
   if (!fresh || fresh->status != storage::UserStatus::Active ||
       fresh->account_status != storage::AccountStatus::Active) {
     services_.log.warn("session_auth_revoked",
