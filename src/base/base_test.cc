@@ -25,6 +25,9 @@ TEST(Base64, RejectsNonCanonical) {
   EXPECT_FALSE(base64_decode("ab c").has_value());
   EXPECT_FALSE(base64_decode("ab==ab==").has_value());
   EXPECT_FALSE(base64_decode("!!!!").has_value());
+  EXPECT_FALSE(base64_decode("YWJjZB==").has_value());  // non-zero pad bits
+  EXPECT_FALSE(base64_decode("YR==").has_value());
+  EXPECT_EQ(base64_decode("YWJjZA==").value_or(""), "abcd");
 }
 
 TEST(Duration, Parses) {

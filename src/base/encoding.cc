@@ -62,6 +62,8 @@ std::optional<std::string> base64_decode(std::string_view in) {
       v[j] = kTable[static_cast<uint8_t>(c)];
       if (v[j] < 0) return std::nullopt;
     }
+    // Canonical only: the bits that padding leaves unused must be zero (RFC 4648 §3.5).
+    if ((pad == 1 && (v[2] & 3) != 0) || (pad == 2 && (v[1] & 15) != 0)) return std::nullopt;
     uint32_t n = (v[0] << 18) | (v[1] << 12) | (v[2] << 6) | v[3];
     out += static_cast<char>((n >> 16) & 0xff);
     if (pad < 2) out += static_cast<char>((n >> 8) & 0xff);
