@@ -4,12 +4,6 @@ namespace postern::cli {
 
 using nlohmann::json;
 
-namespace {
-
-json string_or_null(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
-
-}  // namespace
-
 json time_or_null(Millis t) { return t == 0 ? json(nullptr) : json(format_iso8601(t)); }
 
 json account_to_json(const storage::Account& a) {
@@ -47,25 +41,5 @@ json user_to_json(const storage::SmtpUser& u) {
   };
 }
 
-json auth_event_to_json(const storage::AuthEvent& e) {
-  return {
-      {"time", format_iso8601(e.time)},
-      {"session", e.session},
-      {"ip", e.ip},
-      {"port", e.port},
-      {"listener", e.listener},
-      {"tls", e.tls},
-      {"mechanism", e.mechanism},
-      {"username", e.username},
-      {"user_id", string_or_null(e.user_id)},
-      {"account", string_or_null(e.account)},
-      {"result", e.result},
-      {"reason", e.reason},
-      {"hints", e.hints},
-      {"reply", e.reply},
-      {"enforced", e.enforced},
-      {"detail", e.detail},
-  };
-}
 
 }  // namespace postern::cli

@@ -14,7 +14,6 @@ nlohmann::json time_or_null(Millis t);
 
 nlohmann::json account_to_json(const storage::Account& account);
 nlohmann::json user_to_json(const storage::SmtpUser& user);
-// interface.md "Auth log" shape plus `enforced` and `detail`.
-nlohmann::json auth_event_to_json(const storage::AuthEvent& event);
+// Auth events: events::auth_event_json (one shape for the server log, the CLI and the API).
 
 }  // namespace postern::cli

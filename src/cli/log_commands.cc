@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/json_output.h"
+#include "events/auth_log.h"
 #include "cli/options.h"
 
 namespace postern::cli {
@@ -59,7 +60,7 @@ void show_auth_log(Context& ctx, const AuthLogArgs& a) {
   std::vector<storage::AuthEvent> events = ctx.store().query_auth_events(filter);
   if (a.json) {
     nlohmann::json doc = nlohmann::json::array();
-    for (const auto& event : events) doc.push_back(auth_event_to_json(event));
+    for (const auto& event : events) doc.push_back(events::auth_event_json(event));
     ctx.out << doc.dump(2) << '\n';
     return;
   }

@@ -22,7 +22,7 @@ nlohmann::json auth_event_json(const storage::AuthEvent& e) {
                       {"hints", e.hints},
                       {"reply", e.reply},
                       {"enforced", e.enforced}};
-  if (!e.detail.empty()) j["detail"] = e.detail;
+  j["detail"] = e.detail;
   return j;
 }
 
