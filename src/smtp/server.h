@@ -116,6 +116,12 @@ class Server {
   Action data_finished(DataResult result);
   // queue_id on success, nullopt when storage failed (451 4.3.0).
   Action enqueued(std::optional<std::string> queue_id);
+  // Policy refused the complete message before it was queued (header From ACL, Domain
+  // Lockdown, quota, idempotency ...): send `refusal` and end the transaction (a 421 closes).
+  Action message_refused(Reply refusal);
+  // Idempotent replay: the message was already queued earlier as `queue_id`
+  // (250 2.0.0 OK Message already queued as <id>).
+  Action already_queued(const std::string& queue_id);
 
   bool tls_active() const;
   bool authenticated() const;

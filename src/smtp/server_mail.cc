@@ -167,4 +167,19 @@ Action Server::enqueued(std::optional<std::string> queue_id) {
   return counted(Respond{replies::queued(*queue_id)});
 }
 
+Action Server::message_refused(Reply refusal) {
+  if (closed_ || pending_ != Pending::Enqueue) return Respond{};
+  pending_ = Pending::None;
+  reset_transaction();
+  return counted(refusal_action(std::move(refusal)));
+}
+
+Action Server::already_queued(const std::string& queue_id) {
+  if (closed_ || pending_ != Pending::Enqueue) return Respond{};
+  pending_ = Pending::None;
+  reset_transaction();
+  errors_ = 0;
+  return counted(Respond{make_reply(250, "2.0.0", "OK Message already queued as " + queue_id)});
+}
+
 }  // namespace postern::smtp

@@ -10,6 +10,9 @@
 #include <vector>
 
 #include "base/result.h"
+#include "storage/domain_store.h"
+#include "storage/message_store.h"
+#include "storage/policy_store.h"
 #include "storage/records.h"
 
 namespace postern::storage {
@@ -21,9 +24,11 @@ struct StoreError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-class Store {
+// The whole store: accounts, users and the auth log here; domains, policy state and the
+// message log / delivery state in the interfaces it extends (one header each).
+class Store : public DomainStore, public PolicyStore, public MessageStore {
  public:
-  virtual ~Store() = default;
+  ~Store() override = default;
 
   // Accounts. Names: [a-z0-9][a-z0-9._-]{0,63}; create fails (Error) when it exists.
   virtual Result<Account> create_account(const std::string& name) = 0;

@@ -15,6 +15,11 @@ struct Migration {
   const char* sql;
 };
 
+// The SQL of migrations 2.., each defined in the schema_*.cc of the code that owns the tables.
+extern const char* const kMessagesSchema;  // schema_messages.cc
+extern const char* const kDomainsSchema;   // schema_domains.cc
+extern const char* const kPolicySchema;    // schema_policy.cc
+
 std::span<const Migration> migrations();
 // Applies the pending migrations; returns the schema version now in force. Throws SqliteError.
 // A database newer than this binary (unknown versions) is refused (SqliteError).

@@ -41,6 +41,22 @@ class SqliteStore final : public Store {
 
   std::int64_t change_marker() override;
 
+  // --- MessageStore (sqlite_messages.cc) ---
+  Status add_deliveries(const std::string& queue_id, std::span<const std::string> recipients,
+                        Millis queued_at, Millis due) override;
+  std::vector<Delivery> due_deliveries(Millis now, int limit) override;
+  std::vector<Delivery> deliveries_of(const std::string& queue_id) override;
+  Status update_deliveries(std::span<const Delivery> rows) override;
+  std::int64_t retry_now(const std::optional<std::string>& queue_id, Millis now) override;
+  std::vector<std::string> queued_message_ids() override;
+  std::optional<Millis> next_due() override;
+  Status append_message_events(std::span<const MessageEvent> events) override;
+  std::vector<MessageEvent> query_message_events(const MessageEventFilter& filter) override;
+
+  // --- DomainStore (sqlite_domains.cc) ---
+
+  // --- PolicyStore (sqlite_policy.cc) ---
+
   int schema_version() const { return schema_version_; }
 
  private:

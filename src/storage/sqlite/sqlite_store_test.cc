@@ -1,3 +1,4 @@
+#include "storage/sqlite/migrations.h"
 #include "storage/sqlite/sqlite_store.h"
 
 #include <gtest/gtest.h>
@@ -78,7 +79,7 @@ TEST(SqliteStore, MigrationsAreIdempotentOnReopen) {
   for (int i = 0; i < 2; ++i) {
     auto store = open_ok(path);
     ASSERT_NE(store, nullptr);
-    EXPECT_EQ(store->schema_version(), 1);
+    EXPECT_EQ(store->schema_version(), static_cast<int>(migrations().size()));
     EXPECT_TRUE(store->find_user("app").has_value());
   }
   sqlite3* db = nullptr;
@@ -87,7 +88,7 @@ TEST(SqliteStore, MigrationsAreIdempotentOnReopen) {
   ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM schema_migrations", -1, &stmt, nullptr),
             SQLITE_OK);
   ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(stmt, 0), 1);
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), static_cast<int>(migrations().size()));
   sqlite3_finalize(stmt);
   sqlite3_close(db);
 }
