@@ -6,8 +6,9 @@ set -euo pipefail
 
 build_pkgs=(cmake ninja-build g++ make pkg-config ccache
   libboost1.81-dev libssl-dev libsodium-dev libsqlite3-dev nlohmann-json3-dev
-  libcli11-dev libtomlplusplus-dev libgtest-dev libgmock-dev)
-test_pkgs=(openssl swaks msmtp curl python3 python3-aiosmtpd sqlite3 clang libclang-rt-14-dev)
+  libcli11-dev libtomlplusplus-dev libgtest-dev libgmock-dev libunbound-dev)
+test_pkgs=(openssl swaks msmtp curl python3 python3-aiosmtpd sqlite3 clang libclang-rt-14-dev
+  dnsmasq-base postfix)
 
 want=("${build_pkgs[@]}")
 case "${1:-all}" in
@@ -26,5 +27,7 @@ SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 echo "installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# postfix only provides smtp-sink for the delivery tests: never configure a local MTA.
+echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -q --no-install-recommends --no-upgrade "${missing[@]}"

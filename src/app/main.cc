@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   cli::add_account_commands(app, ctx);
   cli::add_user_commands(app, ctx);
   cli::add_log_commands(app, ctx);
-  app::add_queue_commands(app, load);
+  app::add_queue_commands(app, load, ctx);
 
   try {
     app.parse(argc, argv);

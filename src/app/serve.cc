@@ -16,10 +16,16 @@
 #include "auth/credential_cache.h"
 #include "auth/password_hash.h"
 #include "auth/verifier.h"
+#include "dkim/signer.h"
+#include "dns/resolver.h"
 #include "events/auth_log.h"
 #include "events/logger.h"
+#include "events/message_log.h"
 #include "inbound/listener.h"
 #include "net/workers.h"
+#include "outbound/deliverer.h"
+#include "policy/engine.h"
+#include "queue/scheduler.h"
 #include "queue/spool.h"
 #include "storage/store.h"
 #include "tls/context.h"
@@ -87,11 +93,32 @@ int serve(const config::Config& config) {
   auth::CredentialCache cache;
   auth::CredentialVerifier verifier(**store, cache, clock);
   events::AuthLog auth_log(**store, log);
+  events::MessageLog message_log(**store, log);
+  auto resolver = dns::make_resolver(config.resolver);
+  if (!resolver) {
+    log.error("resolver_setup_failed", {{"error", resolver.error().message}});
+    return 1;
+  }
+  auto deliverer = outbound::make_smtp_deliverer(config, **resolver, workers.blocking());
+  auto signer = dkim::make_signer(**store, config.data_dir);
+  policy::PermissiveEngine policy;
+
+  queue::SchedulerSettings scheduling;
+  scheduling.hostname = config.hostname;
+  scheduling.retry.max_age_s = config.max_queue_age_s;
+  scheduling.retry.schedule_s.assign(config.retry_schedule_s.begin(), config.retry_schedule_s.end());
+  scheduling.max_in_flight = config.max_deliveries_in_flight;
+  queue::Scheduler scheduler(workers.main(), [&workers]() -> boost::asio::io_context& { return workers.next(); },
+                             workers.blocking(), **store, spool, *deliverer, message_log, log,
+                             scheduling);
+
   inbound::Services services{config,   *tls,
                              **store,  verifier,
                              spool,    auth_log,
                              log,      std::make_shared<net::ConnectionLimiter>(config.max_connections_per_ip),
-                             workers.blocking()};
+                             workers.blocking(), policy,
+                             signer.get(), message_log,
+                             [&scheduler] { scheduler.wake(); }};
 
   std::vector<std::unique_ptr<inbound::SmtpListener>> listeners;
   for (const auto& l : config.listeners) {
@@ -105,6 +132,7 @@ int serve(const config::Config& config) {
     listeners.push_back(std::move(listener));
   }
   for (auto& l : listeners) l->start();
+  scheduler.start();
   log.info("started", {{"hostname", config.hostname},
                        {"workers", workers.size()},
                        {"queued", spool.list().size()}});
@@ -113,10 +141,13 @@ int serve(const config::Config& config) {
   signals.async_wait([&](const boost::system::error_code& e, int sig) {
     if (e) return;
     log.info("stopping", {{"signal", sig}});
+    scheduler.stop();
     asio::co_spawn(workers.main(), shut_down(workers, services, listeners), asio::detached);
   });
   workers.run();
+  workers.blocking().join();  // nothing may still run against the objects destroyed below
   auth_log.flush();
+  message_log.flush();
   log.info("stopped");
   return 0;
 }

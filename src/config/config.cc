@@ -133,8 +133,15 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
       auto* t = node.as_table();
       if (!t) return err(origin, "[[delivery.route]] entries must be tables");
       Route r{(*t)["domain"].value_or<std::string>("*"), (*t)["to"].value_or<std::string>(""),
-              (*t)["tls"].value_or<std::string>("opportunistic")};
+              (*t)["tls"].value_or<std::string>("opportunistic"),
+              (*t)["auth_user"].value_or<std::string>(""),
+              (*t)["auth_password"].value_or<std::string>("")};
       if (r.to.empty()) return err(origin, "[[delivery.route]] needs to = \"host:port\"");
+      if (!split_host_port(r.to)) return err(origin, "[[delivery.route]] to must be host:port");
+      if (r.tls != "none" && r.tls != "opportunistic" && r.tls != "required")
+        return err(origin, "[[delivery.route]] tls must be \"none\", \"opportunistic\" or \"required\"");
+      if (r.auth_user.empty() != r.auth_password.empty())
+        return err(origin, "[[delivery.route]] needs both auth_user and auth_password, or neither");
       c.routes.push_back(std::move(r));
     }
   }
@@ -149,6 +156,37 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
         !read_duration(*limits, "tls_handshake_timeout", c.tls_handshake_timeout_s, problem) ||
         !read_uint(*limits, "workers", c.workers, problem))
       return err(origin, "[limits] " + problem);
+  }
+  if (auto* delivery = root["delivery"].as_table()) {
+    if (!read_uint(*delivery, "mx_port", c.mx_port, problem) ||
+        !read_uint(*delivery, "max_connections_per_destination",
+                   c.max_connections_per_destination, problem) ||
+        !read_duration(*delivery, "idle_timeout", c.delivery_idle_timeout_s, problem) ||
+        !read_duration(*delivery, "connect_timeout", c.connect_timeout_s, problem) ||
+        !read_duration(*delivery, "dns_timeout", c.dns_timeout_s, problem) ||
+        !read_duration(*delivery, "greeting_timeout", c.greeting_timeout_s, problem) ||
+        !read_duration(*delivery, "command_timeout", c.smtp_command_timeout_s, problem) ||
+        !read_duration(*delivery, "data_init_timeout", c.data_init_timeout_s, problem) ||
+        !read_duration(*delivery, "data_block_timeout", c.data_block_timeout_s, problem) ||
+        !read_duration(*delivery, "data_final_timeout", c.data_final_timeout_s, problem))
+      return err(origin, "[delivery] " + problem);
+    if (c.max_connections_per_destination < 1)
+      return err(origin, "[delivery] max_connections_per_destination must be >= 1");
+    if (!read_duration(*delivery, "max_queue_age", c.max_queue_age_s, problem) ||
+        !read_uint(*delivery, "max_deliveries_in_flight", c.max_deliveries_in_flight, problem))
+      return err(origin, "[delivery] " + problem);
+    if (auto* schedule = (*delivery)["retry_schedule"].as_array()) {
+      c.retry_schedule_s.clear();
+      for (auto& step : *schedule) {
+        std::optional<std::int64_t> secs;
+        if (auto text = step.value<std::string>()) secs = parse_duration_seconds(*text);
+        else if (auto n = step.value<std::int64_t>()) secs = *n;
+        if (!secs || *secs < 1 || *secs > 30LL * 86400)
+          return err(origin, "[delivery] retry_schedule entries must be durations like \"5m\" (1 s to 30 d)");
+        c.retry_schedule_s.push_back(static_cast<std::uint32_t>(*secs));
+      }
+      if (c.retry_schedule_s.empty()) return err(origin, "[delivery] retry_schedule must not be empty");
+    }
   }
   if (auto* auth = root["auth"].as_table()) {
     if (!read_uint(*auth, "max_failures_per_ip", c.auth_max_failures_per_ip, problem) ||

@@ -25,7 +25,9 @@ struct Listener {
 struct Route {
   std::string domain;  // "*" or a domain
   std::string to;      // "host:port"
-  std::string tls = "opportunistic";
+  std::string tls = "opportunistic";  // "none" | "opportunistic" | "required"
+  std::string auth_user;      // AUTH PLAIN at the upstream when set (only over TLS unless tls="none")
+  std::string auth_password;  // a secret: never logged
 };
 
 struct Config {
@@ -38,6 +40,21 @@ struct Config {
   std::string http_address = "127.0.0.1:8025";
   std::string resolver = "system";
   std::vector<Route> routes;
+  // [delivery] outbound SMTP (src/outbound); client timeouts per RFC 5321 §4.5.3.2.
+  std::uint16_t mx_port = 25;                         // port used for MX hosts (tests: a sink)
+  std::uint32_t max_connections_per_destination = 10;  // per MX host or route, busy + idle
+  std::uint32_t delivery_idle_timeout_s = 5;           // an idle connection is kept this long
+  std::uint32_t connect_timeout_s = 30;
+  std::uint32_t dns_timeout_s = 10;                    // per DNS question
+  std::uint32_t greeting_timeout_s = 300;              // §4.5.3.2.1: initial 220
+  std::uint32_t smtp_command_timeout_s = 300;          // §4.5.3.2.2-3: EHLO, MAIL, RCPT, ...
+  std::uint32_t data_init_timeout_s = 120;             // §4.5.3.2.4: the 354
+  std::uint32_t data_block_timeout_s = 180;            // §4.5.3.2.5: each block sent
+  std::uint32_t data_final_timeout_s = 600;            // §4.5.3.2.6: reply to the final dot
+  // [delivery] queue (src/queue): retries, expiry, concurrency.
+  std::uint32_t max_queue_age_s = 5 * 86400;           // then expire and bounce
+  std::vector<std::uint32_t> retry_schedule_s{60, 300, 900, 1800, 3600, 7200, 14400};
+  std::uint32_t max_deliveries_in_flight = 100;
   std::uint64_t max_message_size = 26214400;
   std::uint32_t max_recipients = 100;
   std::uint32_t max_connections_per_ip = 100;  // 421 beyond this many concurrent sessions

@@ -56,6 +56,38 @@ failure_window = "10m"
   EXPECT_EQ(c->routes[0].to, "127.0.0.1:2526");
 }
 
+TEST(Config, DeliverySettings) {
+  auto c = parse_config(R"([[listener]]
+address = "127.0.0.1:1"
+[delivery]
+mx_port = 2525
+max_connections_per_destination = 3
+connect_timeout = "5s"
+data_final_timeout = "2m"
+[[delivery.route]]
+domain = "example.com"
+to = "smtp.upstream.test:587"
+tls = "required"
+auth_user = "relay"
+auth_password = "s3cret"
+)", "f");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->mx_port, 2525);
+  EXPECT_EQ(c->max_connections_per_destination, 3u);
+  EXPECT_EQ(c->connect_timeout_s, 5u);
+  EXPECT_EQ(c->data_final_timeout_s, 120u);
+  EXPECT_EQ(c->greeting_timeout_s, 300u);
+  ASSERT_EQ(c->routes.size(), 1u);
+  EXPECT_EQ(c->routes[0].auth_user, "relay");
+  EXPECT_EQ(c->routes[0].auth_password, "s3cret");
+  auto bad = parse_config("[[listener]]\naddress=\"127.0.0.1:1\"\n[[delivery.route]]\n"
+                          "to=\"a:1\"\ntls=\"maybe\"\n", "f");
+  EXPECT_FALSE(bad.ok());
+  auto half = parse_config("[[listener]]\naddress=\"127.0.0.1:1\"\n[[delivery.route]]\n"
+                           "to=\"a:1\"\nauth_user=\"u\"\n", "f");
+  EXPECT_FALSE(half.ok());
+}
+
 TEST(Config, ClearErrors) {
   auto bad_tls = parse_config("[[listener]]\naddress=\"127.0.0.1:1\"\ntls=\"ssl\"\n", "f");
   ASSERT_FALSE(bad_tls.ok());
@@ -75,4 +107,14 @@ TEST(Config, SplitHostPort) {
   EXPECT_FALSE(split_host_port("::1:587").ok());
   EXPECT_FALSE(split_host_port("host:99999").ok());
   EXPECT_FALSE(split_host_port("host").ok());
+}
+
+TEST(Config, DeliveryQueueSettings) {
+  auto c = parse_config("[[listener]]\naddress=\"127.0.0.1:1\"\n[delivery]\nmax_queue_age=\"30s\"\n"
+                        "retry_schedule=[\"1s\", 2, \"1m\"]\n", "f");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->max_queue_age_s, 30u);
+  EXPECT_EQ(c->retry_schedule_s, (std::vector<std::uint32_t>{1, 2, 60}));
+  EXPECT_FALSE(parse_config("[[listener]]\naddress=\"127.0.0.1:1\"\n[delivery]\nretry_schedule=[\"0s\"]\n", "f").ok());
+  EXPECT_EQ(parse_config(default_config_text("var"), "d")->max_queue_age_s, 5u * 86400);
 }

@@ -3,6 +3,7 @@
 // `[delivery] resolver = "127.0.0.1:5353"` (tests use a local dnsmasq). Calls block: run them
 // on the blocking pool, never on an event loop. Implementations are thread-safe.
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -37,6 +38,11 @@ class Resolver {
 };
 
 // "system" (the host's /etc/resolv.conf) or "IP[:port]" / "[IPv6]:port" of a server to ask.
+// Every question is answered within `timeout` (Rcode::Timeout past it); default 10 s.
 Result<std::unique_ptr<Resolver>> make_resolver(const std::string& spec);
+Result<std::unique_ptr<Resolver>> make_resolver(const std::string& spec,
+                                                std::chrono::milliseconds timeout);
+// The server of a spec "IP[:port]" / "[IPv6]:port" as libunbound's "IP@port"; Error otherwise.
+Result<std::string> forwarder_address(const std::string& spec);
 
 }  // namespace postern::dns

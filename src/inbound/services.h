@@ -8,10 +8,15 @@
 #include <atomic>
 #include <memory>
 
+#include <functional>
+
 #include "auth/verifier.h"
 #include "config/config.h"
+#include "dkim/signer.h"
 #include "events/auth_log.h"
 #include "events/logger.h"
+#include "events/message_log.h"
+#include "policy/engine.h"
 #include "net/connection_limiter.h"
 #include "queue/spool.h"
 #include "storage/store.h"
@@ -28,6 +33,10 @@ struct Services {
   events::Logger& log;
   std::shared_ptr<net::ConnectionLimiter> limiter;
   boost::asio::thread_pool& blocking;  // Argon2id and fsync: never on an event loop
+  policy::Engine& policy;
+  dkim::Signer* signer;  // null: no DKIM signing
+  events::MessageLog& message_log;
+  std::function<void()> message_queued;  // wakes the delivery scheduler; thread-safe
   std::atomic<bool> stopping{false};
   std::atomic<std::uint64_t> active_sessions{0};
 };

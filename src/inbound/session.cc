@@ -12,6 +12,7 @@
 #include "base/encoding.h"
 #include "base/random.h"
 #include "inbound/message_composer.h"
+#include "inbound/submission.h"
 #include "inbound/transport.h"
 #include "smtp/data_reader.h"
 #include "smtp/line_framer.h"
@@ -86,7 +87,16 @@ class Session : public std::enable_shared_from_this<Session> {
   // Carries out one action and the actions it leads to; false = close the session.
   awaitable<bool> perform(smtp::Action action);
   awaitable<smtp::Action> verify(smtp::VerifyCredentials& request);
-  smtp::Action check_sender(const smtp::CheckSender& request);
+  awaitable<smtp::Action> check_sender(const smtp::CheckSender& request);
+  awaitable<smtp::Action> check_recipient(const smtp::CheckRecipient& request);
+  // Runs a blocking call on the blocking pool and resumes here with its result.
+  template <class F>
+  auto blocking(F f) -> awaitable<decltype(f())> {
+    co_return co_await asio::co_spawn(
+        services_.blocking, [f = std::move(f)]() mutable -> awaitable<decltype(f())> { co_return f(); },
+        use_awaitable);
+  }
+  Submitter submitter() const { return Submitter{*user_, client_ip_, session_id_}; }
   awaitable<smtp::Action> receive_data(const smtp::ReceiveData& request);
   awaitable<smtp::Action> enqueue(const smtp::Enqueue& request);
   void log_auth(const std::string& mechanism, const std::string& username, const char* result,
@@ -255,11 +265,11 @@ awaitable<bool> Session::perform(smtp::Action action) {
       continue;
     }
     if (auto* r = std::get_if<smtp::CheckSender>(&action)) {
-      action = check_sender(*r);
+      action = co_await check_sender(*r);
       continue;
     }
-    if (std::get_if<smtp::CheckRecipient>(&action)) {
-      action = server_.recipient_checked(std::nullopt);  // policy arrives with the policy issue
+    if (auto* r = std::get_if<smtp::CheckRecipient>(&action)) {
+      action = co_await check_recipient(*r);
       continue;
     }
     if (auto* r = std::get_if<smtp::ReceiveData>(&action)) {
@@ -306,14 +316,25 @@ awaitable<smtp::Action> Session::verify(smtp::VerifyCredentials& request) {
   co_return next;
 }
 
-smtp::Action Session::check_sender(const smtp::CheckSender&) {
+awaitable<smtp::Action> Session::check_sender(const smtp::CheckSender& request) {
   // Changes made while the session runs apply to its next transaction: re-read the user.
   std::optional<storage::SmtpUser> fresh;
-  try {
-    if (user_) fresh = services_.store.find_user_by_uuid(user_->uuid);
-  } catch (const std::exception& e) {
-    services_.log.error("store_read_failed", {{"session", session_id_}, {"error", e.what()}});
-    return server_.mail_from_checked(
+  bool failed = false;
+  if (user_) {
+    std::string uuid = user_->uuid;
+    storage::Store& store = services_.store;
+    fresh = co_await blocking([&store, uuid, &failed]() -> std::optional<storage::SmtpUser> {
+      try {
+        return store.find_user_by_uuid(uuid);
+      } catch (const std::exception&) {
+        failed = true;
+        return std::nullopt;
+      }
+    });
+  }
+  if (failed) {
+    services_.log.error("store_read_failed", {{"session", session_id_}});
+    co_return server_.mail_from_checked(
         smtp::make_reply(451, "4.3.0", "Temporary local problem, try again later"));
   }
   if (!fresh || fresh->status != storage::UserStatus::Active ||
@@ -323,10 +344,33 @@ smtp::Action Session::check_sender(const smtp::CheckSender&) {
                         {"username", user_ ? user_->username : std::string()}});
     server_.drop_authentication();
     user_.reset();
-    return server_.mail_from_checked(smtp::make_reply(530, "5.7.0", "Authentication required"));
+    co_return server_.mail_from_checked(smtp::make_reply(530, "5.7.0", "Authentication required"));
   }
   user_ = std::move(fresh);
-  return server_.mail_from_checked(std::nullopt);
+  policy::Engine& engine = services_.policy;
+  Submitter who = submitter();
+  std::string from = request.mail_from;
+  policy::Decision d = co_await blocking(
+      [&engine, &who, &from] { return engine.at_mail_from({who.user, who.client_ip}, from); });
+  if (!d.accepted) {
+    log_refusal(services_, who, from, "", d.reason);
+    co_return server_.mail_from_checked(d.reply);
+  }
+  co_return server_.mail_from_checked(std::nullopt);
+}
+
+awaitable<smtp::Action> Session::check_recipient(const smtp::CheckRecipient& request) {
+  if (!user_) co_return server_.recipient_checked(std::nullopt);
+  policy::Engine& engine = services_.policy;
+  Submitter who = submitter();
+  std::string rcpt = request.recipient;
+  policy::Decision d = co_await blocking(
+      [&engine, &who, &rcpt] { return engine.at_rcpt({who.user, who.client_ip}, rcpt); });
+  if (!d.accepted) {
+    log_refusal(services_, who, server_.envelope().mail_from, rcpt, d.reason);
+    co_return server_.recipient_checked(d.reply);
+  }
+  co_return server_.recipient_checked(std::nullopt);
 }
 
 awaitable<smtp::Action> Session::receive_data(const smtp::ReceiveData& request) {
@@ -359,11 +403,13 @@ awaitable<smtp::Action> Session::receive_data(const smtp::ReceiveData& request) 
   }
   if (!rest.empty()) framer_.feed(rest);
   if (reader.result() != smtp::DataResult::Complete) {
-    services_.log.warn("message_rejected",
-                       {{"session", session_id_}, {"ip", client_ip_},
-                        {"reason", reader.result() == smtp::DataResult::TooLarge ? "size"
-                                   : reader.result() == smtp::DataResult::BareLineEnding ? "smuggling"
-                                                                                         : "syntax"}});
+    const char* reason = reader.result() == smtp::DataResult::TooLarge         ? "size"
+                         : reader.result() == smtp::DataResult::BareLineEnding ? "smuggling"
+                                                                               : "syntax";
+    if (user_) {
+      for (const auto& rcpt : server_.envelope().recipients)
+        log_refusal(services_, submitter(), server_.envelope().mail_from, rcpt, reason);
+    }
     co_return server_.data_finished(reader.result());
   }
   data_ = std::move(body);
@@ -372,6 +418,7 @@ awaitable<smtp::Action> Session::receive_data(const smtp::ReceiveData& request) 
 
 awaitable<smtp::Action> Session::enqueue(const smtp::Enqueue& request) {
   const smtp::Envelope& env = request.envelope;
+  if (!user_) co_return server_.enqueued(std::nullopt);  // unreachable: MAIL needs AUTH
   TraceInfo trace;
   trace.helo = env.helo;
   trace.client_ip = client_ip_;
@@ -379,46 +426,34 @@ awaitable<smtp::Action> Session::enqueue(const smtp::Enqueue& request) {
   trace.queue_id = queue::new_queue_id();
   trace.tls_version = io_.tls_version();
   trace.tls_cipher = io_.tls_cipher();
-  trace.authenticated = user_.has_value();
+  trace.authenticated = true;
   if (env.recipients.size() == 1) trace.single_recipient = env.recipients[0];
-  trace.user_uuid = user_ ? user_->uuid : "";
+  trace.user_uuid = user_->uuid;
   trace.when = now_ms();
 
-  queue::EnvelopeRecord record;
-  record.id = trace.queue_id;
-  record.mail_from = env.mail_from;
-  record.recipients = env.recipients;
-  record.client_ip = client_ip_;
-  record.received_at = trace.when;
-  if (user_) {
-    record.user_uuid = user_->uuid;
-    record.username = user_->username;
-    record.account = user_->account_name;
+  Services& services = services_;
+  Submitter who = submitter();
+  std::string data = std::move(data_);
+  data_ = std::string();
+  SubmissionOutcome outcome = co_await blocking([&services, &who, &trace, &env, &data]() {
+    try {
+      return submit(services, who, std::move(trace), env, std::move(data));
+    } catch (const std::exception& e) {
+      services.log.error("enqueue_failed", {{"session", who.session_id}, {"error", e.what()}});
+      return SubmissionOutcome{};
+    }
+  });
+  switch (outcome.kind) {
+    case SubmissionOutcome::Kind::Queued:
+      co_return server_.enqueued(outcome.queue_id);
+    case SubmissionOutcome::Kind::AlreadyQueued:
+      co_return server_.already_queued(outcome.queue_id);
+    case SubmissionOutcome::Kind::Refused:
+      co_return server_.message_refused(outcome.refusal);
+    case SubmissionOutcome::Kind::Failed:
+      break;
   }
-  std::string message = compose_message(trace, data_);
-  data_.clear();
-  data_.shrink_to_fit();
-  queue::Spool& spool = services_.spool;
-  // fsync of the file and its directory on the blocking pool; 250 only after it returns.
-  Result<std::string> stored = co_await asio::co_spawn(
-      services_.blocking,
-      [&spool, &record, &message]() -> awaitable<Result<std::string>> {
-        co_return spool.store(record, message);
-      },
-      use_awaitable);
-  if (!stored) {
-    services_.log.error("enqueue_failed", {{"session", session_id_}, {"error", stored.error().message}});
-    co_return server_.enqueued(std::nullopt);
-  }
-  services_.log.info("message_accepted", {{"id", *stored},
-                                          {"session", session_id_},
-                                          {"ip", client_ip_},
-                                          {"user", record.username},
-                                          {"account", record.account},
-                                          {"mail_from", events::sanitize(record.mail_from, 256)},
-                                          {"rcpt_count", record.recipients.size()},
-                                          {"size", message.size()}});
-  co_return server_.enqueued(*stored);
+  co_return server_.enqueued(std::nullopt);
 }
 
 void Session::log_auth(const std::string& mechanism, const std::string& username,

@@ -1,5 +1,7 @@
 #include "storage/store_contract_test.h"
 
+#include <atomic>
+#include <thread>
 #include <vector>
 
 namespace postern::storage::testing {
@@ -372,6 +374,154 @@ TEST_P(StoreContract, ChangeMarkerFollowsOwnUserAndAccountWrites) {
   ASSERT_TRUE(store_->append_auth_events(batch).ok());
   store_->record_login(u.id, 10);
   EXPECT_EQ(store_->change_marker(), m3);
+}
+
+// --- PolicyStore: quotas, account rates, suppressions, idempotency keys ---
+
+TEST_P(StoreContract, QuotaChargeIsRefusedPastTheLimitAndRestartsPerPeriod) {
+  SmtpUser u = create("app");
+  auto c = store_->charge_quota(u.id, 1000, 3, 5);
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(c->charged);
+  EXPECT_EQ(c->usage.used, 3);
+  c = store_->charge_quota(u.id, 1000, 3, 5);  // 6 > 5: refused whole, nothing changed
+  ASSERT_TRUE(c.ok());
+  EXPECT_FALSE(c->charged);
+  EXPECT_EQ(store_->quota_usage(u.id, 1000).used, 3);
+  EXPECT_TRUE(store_->charge_quota(u.id, 1000, 2, 5)->charged);
+  EXPECT_EQ(store_->quota_usage(u.id, 1000).used, 5);
+  EXPECT_EQ(store_->quota_usage(u.id, 2000).used, 0);  // a new period reads as empty
+  c = store_->charge_quota(u.id, 2000, 1, 5);
+  EXPECT_TRUE(c->charged);
+  EXPECT_EQ(c->usage.used, 1);
+  EXPECT_EQ(c->usage.period_start, 2000);
+  EXPECT_TRUE(store_->charge_quota(u.id, 2000, 1000, 0)->charged);  // 0 = unlimited, counted
+  EXPECT_EQ(store_->quota_usage(u.id, 2000).used, 1001);
+}
+
+TEST_P(StoreContract, QuotaRefundNeverGoesNegativeNorTouchesAnotherPeriod) {
+  SmtpUser u = create("app");
+  ASSERT_TRUE(store_->charge_quota(u.id, 1000, 4, 0).ok());
+  ASSERT_TRUE(store_->refund_quota(u.id, 1000, 3).ok());
+  EXPECT_EQ(store_->quota_usage(u.id, 1000).used, 1);
+  ASSERT_TRUE(store_->refund_quota(u.id, 1000, 10).ok());
+  EXPECT_EQ(store_->quota_usage(u.id, 1000).used, 0);
+  ASSERT_TRUE(store_->charge_quota(u.id, 2000, 2, 0).ok());
+  ASSERT_TRUE(store_->refund_quota(u.id, 1000, 2).ok());  // stale period: no-op
+  EXPECT_EQ(store_->quota_usage(u.id, 2000).used, 2);
+}
+
+TEST_P(StoreContract, QuotaChargeFrom20ThreadsNeverOvershoots) {
+  SmtpUser u = create("app");
+  std::atomic<int> charged{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 20; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 10; ++i) {
+        auto c = store_->charge_quota(u.id, 0, 1, 97);
+        if (c.ok() && c->charged) ++charged;
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(charged.load(), 97);
+  EXPECT_EQ(store_->quota_usage(u.id, 0).used, 97);
+}
+
+TEST_P(StoreContract, AccountRateRoundTrips) {
+  ASSERT_TRUE(store_->create_account("acme").ok());
+  auto acme = store_->find_account("acme");
+  EXPECT_EQ(store_->account_rate(acme->id), "");
+  ASSERT_TRUE(store_->set_account_rate("ACME", "100/m").ok());
+  EXPECT_EQ(store_->account_rate(acme->id), "100/m");
+  ASSERT_TRUE(store_->set_account_rate("acme", "").ok());
+  EXPECT_EQ(store_->account_rate(acme->id), "");
+  EXPECT_FALSE(store_->set_account_rate("nobody", "1/s").ok());
+}
+
+TEST_P(StoreContract, SuppressionsAddListRemoveCaseInsensitively) {
+  ASSERT_TRUE(store_->create_account("acme").ok());
+  ASSERT_TRUE(store_->create_account("other").ok());
+  auto added = store_->add_suppression("acme", "Bob@Example.COM", "hard_bounce");
+  ASSERT_TRUE(added.ok());
+  EXPECT_TRUE(*added);
+  EXPECT_FALSE(*store_->add_suppression("acme", "bob@example.com", "manual"));  // already there
+  ASSERT_TRUE(store_->add_suppression("acme", "alice@example.com", "").ok());
+  auto list = store_->list_suppressions("acme");
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].address, "alice@example.com");
+  EXPECT_EQ((*list)[1].address, "bob@example.com");
+  EXPECT_EQ((*list)[1].reason, "hard_bounce");  // the first reason is kept
+  auto acme = store_->find_account("acme");
+  auto other = store_->find_account("other");
+  EXPECT_TRUE(store_->is_suppressed(acme->id, "BOB@example.com"));
+  EXPECT_FALSE(store_->is_suppressed(other->id, "bob@example.com"));  // per account
+  EXPECT_TRUE(*store_->remove_suppression("acme", "bob@EXAMPLE.com"));
+  EXPECT_FALSE(*store_->remove_suppression("acme", "bob@example.com"));
+  EXPECT_FALSE(store_->is_suppressed(acme->id, "bob@example.com"));
+  EXPECT_FALSE(store_->add_suppression("nobody", "a@b.example", "").ok());
+  EXPECT_FALSE(store_->add_suppression("acme", "not an address", "").ok());
+  EXPECT_FALSE(store_->list_suppressions("nobody").ok());
+}
+
+TEST_P(StoreContract, SuppressionImportIsIdempotent) {
+  ASSERT_TRUE(store_->create_account("acme").ok());
+  std::vector<Suppression> rows{{"a@example.com", "import", 0}, {"B@example.com", "x", 42}};
+  auto n = store_->import_suppressions("acme", rows);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 2);
+  EXPECT_EQ(*store_->import_suppressions("acme", rows), 0);
+  auto list = store_->list_suppressions("acme");
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[1].address, "b@example.com");
+  EXPECT_EQ((*list)[1].created_at, 42);
+  std::vector<Suppression> bad{{"c@example.com", "", 0}, {"nonsense", "", 0}};
+  EXPECT_FALSE(store_->import_suppressions("acme", bad).ok());  // all or nothing
+  EXPECT_EQ(store_->list_suppressions("acme")->size(), 2u);
+}
+
+TEST_P(StoreContract, IdempotencyKeyLifecycle) {
+  using Kind = IdempotencyClaim::Kind;
+  SmtpUser u = create("app");
+  const Millis ttl = 86400000, in_flight = 600000;
+  auto c = store_->claim_idempotency_key(u.id, "k1", "h1", 1000, ttl, in_flight);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->kind, Kind::Reserved);
+  EXPECT_EQ(store_->claim_idempotency_key(u.id, "k1", "h1", 1001, ttl, in_flight)->kind,
+            Kind::InFlight);
+  EXPECT_EQ(store_->claim_idempotency_key(u.id, "k1", "h2", 1001, ttl, in_flight)->kind,
+            Kind::BodyMismatch);
+  ASSERT_TRUE(store_->complete_idempotency_key(u.id, "k1", "Q123").ok());
+  c = store_->claim_idempotency_key(u.id, "k1", "h1", 2000, ttl, in_flight);
+  EXPECT_EQ(c->kind, Kind::AlreadyQueued);
+  EXPECT_EQ(c->queue_id, "Q123");
+  EXPECT_EQ(store_->claim_idempotency_key(u.id, "k1", "h1", 1000 + ttl, ttl, in_flight)->kind,
+            Kind::Reserved);  // expired after the TTL
+  // A released reservation frees the key; a stale one (dead session) frees it too.
+  EXPECT_EQ(store_->claim_idempotency_key(u.id, "k2", "h", 0, ttl, in_flight)->kind,
+            Kind::Reserved);
+  ASSERT_TRUE(store_->release_idempotency_key(u.id, "k2").ok());
+  EXPECT_EQ(store_->claim_idempotency_key(u.id, "k2", "h", 1, ttl, in_flight)->kind,
+            Kind::Reserved);
+  EXPECT_EQ(store_->claim_idempotency_key(u.id, "k2", "h", 1 + in_flight, ttl, in_flight)->kind,
+            Kind::Reserved);
+  // Keys are per user.
+  SmtpUser other = create("other");
+  EXPECT_EQ(store_->claim_idempotency_key(other.id, "k1", "zz", 3000, ttl, in_flight)->kind,
+            Kind::Reserved);
+}
+
+TEST_P(StoreContract, IdempotencyKeyReservedOnceUnderConcurrency) {
+  SmtpUser u = create("app");
+  std::atomic<int> reserved{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 20; ++t)
+    threads.emplace_back([&] {
+      auto c = store_->claim_idempotency_key(u.id, "same", "h", 5, 86400000, 600000);
+      if (c.ok() && c->kind == IdempotencyClaim::Kind::Reserved) ++reserved;
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(reserved.load(), 1);
 }
 
 }  // namespace postern::storage::testing

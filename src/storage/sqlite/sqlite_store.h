@@ -54,8 +54,35 @@ class SqliteStore final : public Store {
   std::vector<MessageEvent> query_message_events(const MessageEventFilter& filter) override;
 
   // --- DomainStore (sqlite_domains.cc) ---
+  Result<Domain> add_domain(const std::string& account, const std::string& name,
+                            const std::vector<DkimSelector>& selectors) override;
+  std::optional<Domain> find_domain(const std::string& name) override;
+  std::vector<Domain> list_domains(const std::optional<std::string>& account) override;
+  Status remove_domain(const std::string& name) override;
+  std::optional<Domain> domain_of_account(const std::string& account,
+                                          const std::string& name) override;
+  Status set_verification(const std::string& name, const DomainVerification& v) override;
 
   // --- PolicyStore (sqlite_policy.cc) ---
+  Result<QuotaCharge> charge_quota(std::int64_t user_id, Millis period_start, std::int64_t n,
+                                   std::int64_t limit) override;
+  Status refund_quota(std::int64_t user_id, Millis period_start, std::int64_t n) override;
+  QuotaUsage quota_usage(std::int64_t user_id, Millis period_start) override;
+  Status set_account_rate(const std::string& account, const std::string& rate) override;
+  std::string account_rate(std::int64_t account_id) override;
+  Result<bool> add_suppression(const std::string& account, const std::string& address,
+                               const std::string& reason) override;
+  Result<bool> remove_suppression(const std::string& account, const std::string& address) override;
+  Result<std::vector<Suppression>> list_suppressions(const std::string& account) override;
+  Result<std::int64_t> import_suppressions(const std::string& account,
+                                           std::span<const Suppression> rows) override;
+  bool is_suppressed(std::int64_t account_id, const std::string& address) override;
+  Result<IdempotencyClaim> claim_idempotency_key(std::int64_t user_id, const std::string& key,
+                                                 const std::string& body_hash, Millis now,
+                                                 Millis ttl, Millis in_flight_timeout) override;
+  Status complete_idempotency_key(std::int64_t user_id, const std::string& key,
+                                  const std::string& queue_id) override;
+  Status release_idempotency_key(std::int64_t user_id, const std::string& key) override;
 
   int schema_version() const { return schema_version_; }
 

@@ -1,0 +1,48 @@
+// policy::Engine: every policy check of an authenticated submission, per SMTP phase
+// (PRODUCT.md "Checks, in order"): MAIL FROM (sender permission, rate limit, quota), RCPT TO
+// (suppression list), end of DATA (header From permission, Domain Lockdown, idempotency key,
+// scheduling, quota charge). Every call may read the store or DNS and so blocks: the session
+// runs them on the blocking pool. Implementations are thread-safe.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "policy/decision.h"
+#include "smtp/server.h"
+#include "storage/records.h"
+
+namespace postern::policy {
+
+struct Submission {
+  const storage::SmtpUser& user;
+  const std::string& client_ip;
+};
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  virtual Decision at_mail_from(const Submission& s, const std::string& mail_from) = 0;
+  virtual Decision at_rcpt(const Submission& s, const std::string& recipient) = 0;
+  // May rewrite `message` (e.g. strip X-Idempotency-Key / X-Scheduled-At). When it accepts, the
+  // user's quota has been charged for envelope.recipients.size() messages.
+  virtual DataDecision at_end_of_data(const Submission& s, const smtp::Envelope& envelope,
+                                      std::string& message) = 0;
+  // After an accepted at_end_of_data: the message is queued as `queue_id` (records the
+  // idempotency key), or could not be stored (gives back the quota it charged).
+  virtual void queued(const Submission& s, const std::string& queue_id) = 0;
+  virtual void not_queued(const Submission& s, const smtp::Envelope& envelope) = 0;
+};
+
+// Accepts everything (no policy): the default until the policy engine is wired.
+class PermissiveEngine final : public Engine {
+ public:
+  Decision at_mail_from(const Submission&, const std::string&) override { return Decision::accept(); }
+  Decision at_rcpt(const Submission&, const std::string&) override { return Decision::accept(); }
+  DataDecision at_end_of_data(const Submission&, const smtp::Envelope&, std::string&) override {
+    return {};
+  }
+  void queued(const Submission&, const std::string&) override {}
+  void not_queued(const Submission&, const smtp::Envelope&) override {}
+};
+
+}  // namespace postern::policy

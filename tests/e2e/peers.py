@@ -1,0 +1,135 @@
+"""Real peers for the delivery tests: a local dnsmasq serving the test zone, aiosmtpd sinks
+(sink.py) and Postfix's smtp-sink, each on loopback, each stopped by PID."""
+import glob
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def free_port(host="127.0.0.1", kind=socket.SOCK_STREAM):
+    s = socket.socket(socket.AF_INET, kind)
+    s.bind((host, 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def free_port_all(hosts):
+    """A TCP port free on every given loopback address (sinks share one MX port)."""
+    for _ in range(50):
+        port = free_port()
+        ok = True
+        for h in hosts:
+            try:
+                s = socket.socket()
+                s.bind((h, port))
+                s.close()
+            except OSError:
+                ok = False
+        if ok:
+            return port
+    raise RuntimeError("no common free port")
+
+
+def wait_port(host, port, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            socket.create_connection((host, port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("%s:%d did not open" % (host, port))
+
+
+class Dns:
+    """dnsmasq answering only from its command line: --mx-host, --host-record, --txt-record,
+    --dns-rr. Anything else is NXDOMAIN-free REFUSED/empty; no upstream."""
+
+    def __init__(self, records):
+        self.port = free_port(kind=socket.SOCK_DGRAM)
+        args = ["dnsmasq", "--no-daemon", "--port=%d" % self.port, "--listen-address=127.0.0.1",
+                "--bind-interfaces", "--no-resolv", "--no-hosts", "--conf-file=/dev/null",
+                "--user=root", "--group=root", "--log-facility=-"] + records
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.3)
+        if self.proc.poll() is not None:
+            raise RuntimeError("dnsmasq failed to start: %s" % " ".join(args))
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+class Sink:
+    """An aiosmtpd sink recording every message (optionally with STARTTLS, or refusing)."""
+
+    def __init__(self, host, port, directory, cert=None, key=None, code=0):
+        self.host, self.port, self.dir = host, port, directory
+        args = [SYSTEM_PYTHON, os.path.join(HERE, "sink.py"), "--host", host, "--port", str(port),
+                "--dir", directory]
+        if cert:
+            args += ["--cert", cert, "--key", key]
+        if code:
+            args += ["--code", str(code)]
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+        if self.proc.stdout.readline().strip() != "ready":
+            raise RuntimeError("sink did not start")
+
+    def messages(self):
+        out = []
+        for path in sorted(glob.glob(os.path.join(self.dir, "*.eml"))):
+            with open(path, "rb") as f:
+                data = f.read()
+            with open(path[:-4] + ".json") as f:
+                meta = json.load(f)
+            out.append((meta, data))
+        return out
+
+    def wait_for(self, count, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            got = self.messages()
+            if len(got) >= count:
+                return got
+            time.sleep(0.1)
+        raise AssertionError("sink %s:%d has %d messages, expected %d" % (
+            self.host, self.port, len(self.messages()), count))
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+class SmtpSink:
+    """Postfix's smtp-sink (as root it must drop to nobody). `extra` e.g. ["-r", "RCPT"]."""
+
+    def __init__(self, host, port, directory, extra=()):
+        os.makedirs(directory, exist_ok=True)
+        os.chmod(directory, 0o777)
+        self.dir = directory
+        self.proc = subprocess.Popen(["smtp-sink", "-u", "nobody", "-d", os.path.join(directory, "%M."),
+                                      *extra, "%s:%d" % (host, port), "64"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_port(host, port)
+
+    def count(self):
+        return len(os.listdir(self.dir))
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def make_cert(directory, cn="sink.test"):
+    cert, key = os.path.join(directory, "sink-cert.pem"), os.path.join(directory, "sink-key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                    "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=" + cn],
+                   check=True, capture_output=True)
+    return cert, key
