@@ -7,7 +7,7 @@ set -euo pipefail
 build_pkgs=(cmake ninja-build g++ make pkg-config ccache
   libboost1.81-dev libssl-dev libsodium-dev libsqlite3-dev nlohmann-json3-dev
   libcli11-dev libtomlplusplus-dev libgtest-dev libgmock-dev libunbound-dev)
-test_pkgs=(openssl swaks msmtp curl python3 python3-aiosmtpd sqlite3 clang libclang-rt-14-dev
+test_pkgs=(openssl swaks msmtp curl python3 python3-aiosmtpd sqlite3 clang libclang-rt-14-dev python3-dkim python3-nacl
   dnsmasq-base postfix)
 
 want=("${build_pkgs[@]}")

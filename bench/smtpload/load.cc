@@ -25,9 +25,14 @@ struct StepFailed : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The reply's first line, without a trailing "(ref ...)"-style token, so that errors which
+// differ only by a per-reply reference are counted together.
 std::string first_line(const Reply& r) {
   if (r.code == 0) return "malformed reply";
-  return r.text.substr(0, r.text.find("\r\n"));
+  std::string line = r.text.substr(0, r.text.find("\r\n"));
+  auto open = line.rfind(" (");
+  if (!line.empty() && line.back() == ')' && open != std::string::npos) line.resize(open);
+  return line;
 }
 
 void expect(const Reply& r, int code, const char* step) {
@@ -110,11 +115,10 @@ std::string Load::headers(std::int64_t number) const {
          "Content-Type: text/plain; charset=us-ascii\r\n\r\n";
 }
 
-std::int64_t Load::claim_message() {
-  auto n = claimed_.fetch_add(1);
-  if (n < options_.messages) return n;
-  claimed_.fetch_sub(1);
-  return -1;
+std::int64_t Load::claim_message(std::int64_t& share) {
+  if (share <= 0) return -1;
+  --share;
+  return claimed_.fetch_add(1);
 }
 
 asio::awaitable<void> Load::authenticate(Connection& c, const char*& step) {
@@ -199,7 +203,12 @@ asio::awaitable<void> Load::send_message(Session& s, std::int64_t number, Stats&
     }
   }
   Reply data;
-  if (s.pipelining || refused.empty()) data = s.pipelining ? co_await c.read_reply() : co_await c.command("DATA\r\n");
+  // No co_await inside ?: here: GCC 12 miscompiles co_await in conditional operands.
+  if (s.pipelining) {
+    data = co_await c.read_reply();
+  } else if (refused.empty()) {
+    data = co_await c.command("DATA\r\n");
+  }
   if (data.code == 354) {
     std::string head = headers(number);
     static constexpr std::string_view kEnd = ".\r\n";
@@ -231,8 +240,8 @@ asio::awaitable<void> Load::quit(Connection& c) {
   c.close();
 }
 
-asio::awaitable<void> Load::run_sender(Stats& stats) {
-  for (std::int64_t number; (number = claim_message()) >= 0;) {
+asio::awaitable<void> Load::run_sender(std::int64_t share, Stats& stats) {
+  for (std::int64_t number; (number = claim_message(share)) >= 0;) {
     Session s = co_await open_session(stats);
     if (!s.connection) {
       ++stats.failed;  // the claimed message could not be offered
@@ -243,7 +252,7 @@ asio::awaitable<void> Load::run_sender(Stats& stats) {
         co_await send_message(s, number, stats);
         ++sent;
         if (options_.per_conn > 0 && sent >= options_.per_conn) break;
-        if ((number = claim_message()) < 0) break;
+        if ((number = claim_message(share)) < 0) break;
       }
     } catch (const std::exception& e) {
       ++stats.failed;

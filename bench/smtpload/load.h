@@ -22,9 +22,10 @@ class Load {
  public:
   Load(const Options& options, boost::asio::ip::tcp::endpoint server);
 
-  // Closed loop: open a session, send up to --per-conn messages, QUIT, repeat until every
-  // message has been claimed.
-  boost::asio::awaitable<void> run_sender(Stats& stats);
+  // Closed loop for one of the --connections: open a session, send up to --per-conn
+  // messages, QUIT, repeat until this connection's share of the messages has been offered.
+  // Fixed shares make "20 connections x 50 messages" exactly 20 sessions.
+  boost::asio::awaitable<void> run_sender(std::int64_t share, Stats& stats);
   // Idle mode: open sessions until --idle have been tried; each established one is held by
   // its own coroutine until every session is set up and --hold seconds have passed.
   boost::asio::awaitable<void> run_idle_opener(Stats& stats);
@@ -40,7 +41,8 @@ class Load {
     bool pipelining = false;
   };
 
-  std::int64_t claim_message();  // the message's number, or -1 when all are claimed
+  // Takes one message from `share`: its number for the Message-ID, or -1 when none is left.
+  std::int64_t claim_message(std::int64_t& share);
   boost::asio::awaitable<Session> open_session(Stats& stats);
   boost::asio::awaitable<void> authenticate(Connection& c, const char*& step);
   // Sends one message; a refused message is counted and the transaction reset. Throws when

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <sys/resource.h>
 #include <thread>
 #include <vector>
@@ -104,7 +105,11 @@ void report(const Options& o, const Load& load, Stats& s, double elapsed_s, bool
 
 int main(int argc, char** argv) {
   auto options = parse_options(argc, argv);
-  if (!options) return 2;
+  if (!options) {
+    for (int i = 1; i < argc; ++i)
+      if (std::string_view(argv[i]) == "-h" || std::string_view(argv[i]) == "--help") return 0;
+    return 2;
+  }
   const Options& o = *options;
   raise_descriptor_limit();
   auto server = resolve(o);
@@ -116,7 +121,8 @@ int main(int argc, char** argv) {
   for (int t = 0; t < o.threads; ++t) loops.push_back(std::make_unique<asio::io_context>(1));
   for (int i = 0; i < o.connections; ++i) {
     auto t = static_cast<std::size_t>(i % o.threads);
-    auto work = o.idle ? load.run_idle_opener(stats[t]) : load.run_sender(stats[t]);
+    std::int64_t share = o.messages / o.connections + (i < o.messages % o.connections ? 1 : 0);
+    auto work = o.idle ? load.run_idle_opener(stats[t]) : load.run_sender(share, stats[t]);
     asio::co_spawn(*loops[t], std::move(work), asio::detached);
   }
 

@@ -11,6 +11,7 @@
 #include "app/serve.h"
 #include "cli/cli.h"
 #include "config/config.h"
+#include "dns/resolver.h"
 #include "storage/store.h"
 
 using namespace postern;
@@ -42,6 +43,12 @@ int main(int argc, char** argv) {
                      return *store;
                    },
                    std::cout, std::cerr, std::cin};
+  ctx.config = load;
+  ctx.resolver = [&]() -> std::unique_ptr<dns::Resolver> {
+    auto r = dns::make_resolver(load().resolver);
+    if (!r) throw cli::CommandError(r.error().message);
+    return std::move(r.value());
+  };
 
   int exit_code = 0;
   auto* serve = app.add_subcommand("serve", "run the relay in the foreground");
@@ -54,6 +61,8 @@ int main(int argc, char** argv) {
   cli::add_account_commands(app, ctx);
   cli::add_user_commands(app, ctx);
   cli::add_log_commands(app, ctx);
+  cli::add_domain_commands(app, ctx);
+  cli::add_suppression_commands(app, ctx);
   app::add_queue_commands(app, load, ctx);
 
   try {

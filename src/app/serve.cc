@@ -24,7 +24,8 @@
 #include "inbound/listener.h"
 #include "net/workers.h"
 #include "outbound/deliverer.h"
-#include "policy/engine.h"
+#include "policy/chain_engine.h"
+#include "auth/throttle.h"
 #include "queue/scheduler.h"
 #include "queue/spool.h"
 #include "storage/store.h"
@@ -94,14 +95,16 @@ int serve(const config::Config& config) {
   auth::CredentialVerifier verifier(**store, cache, clock);
   events::AuthLog auth_log(**store, log);
   events::MessageLog message_log(**store, log);
-  auto resolver = dns::make_resolver(config.resolver);
+  auto resolver = dns::make_resolver(config.resolver, std::chrono::seconds(config.dns_timeout_s));
   if (!resolver) {
     log.error("resolver_setup_failed", {{"error", resolver.error().message}});
     return 1;
   }
   auto deliverer = outbound::make_smtp_deliverer(config, **resolver, workers.blocking());
   auto signer = dkim::make_signer(**store, config.data_dir);
-  policy::PermissiveEngine policy;
+  auto policy = policy::make_engine(**store, **resolver, config, clock);
+  auth::FailureThrottle throttle(
+      auth::throttle_options(config.auth_max_failures_per_ip, config.auth_failure_window_s));
 
   queue::SchedulerSettings scheduling;
   scheduling.hostname = config.hostname;
@@ -113,10 +116,10 @@ int serve(const config::Config& config) {
                              scheduling);
 
   inbound::Services services{config,   *tls,
-                             **store,  verifier,
+                             **store,  verifier, throttle,
                              spool,    auth_log,
                              log,      std::make_shared<net::ConnectionLimiter>(config.max_connections_per_ip),
-                             workers.blocking(), policy,
+                             workers.blocking(), *policy,
                              signer.get(), message_log,
                              [&scheduler] { scheduler.wake(); }};
 

@@ -14,6 +14,7 @@ namespace {
 struct AccountArgs {
   std::string name;
   std::string reason;
+  std::string rate;  // "N/s|m|h|d", "none" clears
   bool json = false;
 };
 
@@ -27,23 +28,42 @@ void add_account(Context& ctx, const AccountArgs& a) {
   std::string name = unwrap(normalize_account_name(a.name));
   storage::Store& store = ctx.store();
   if (store.find_account(name)) throw CommandError("account " + name + " already exists");
+  std::string rate = unwrap(normalize_rate(a.rate));
   storage::Account account = unwrap(store.create_account(name));
+  if (!rate.empty()) check(store.set_account_rate(account.name, rate));
   ctx.out << "created account " << account.name << '\n';
+}
+
+// `account set NAME --rate N/PERIOD|none`: the account-wide rate limit (all its users).
+void set_account(Context& ctx, const AccountArgs& a) {
+  std::string name = unwrap(normalize_account_name(a.name));
+  storage::Store& store = ctx.store();
+  require_account(store, name);
+  std::string rate = unwrap(normalize_rate(a.rate));
+  check(store.set_account_rate(name, rate));
+  ctx.out << "updated account " << name << ": rate " << (rate.empty() ? "none" : rate) << '\n';
 }
 
 void list_accounts(Context& ctx, const AccountArgs& a) {
   std::vector<storage::Account> accounts = ctx.store().list_accounts();
   if (a.json) {
     nlohmann::json doc = nlohmann::json::array();
-    for (const auto& account : accounts) doc.push_back(account_to_json(account));
+    for (const auto& account : accounts) {
+      nlohmann::json j = account_to_json(account);
+      std::string rate = ctx.store().account_rate(account.id);
+      j["rate"] = rate.empty() ? nlohmann::json(nullptr) : nlohmann::json(rate);
+      doc.push_back(std::move(j));
+    }
     ctx.out << doc.dump(2) << '\n';
     return;
   }
-  TextTable table({"NAME", "STATUS", "CREATED", "REASON"});
-  for (const auto& account : accounts)
-    table.add_row({account.name, storage::to_string(account.status),
+  TextTable table({"NAME", "STATUS", "RATE", "CREATED", "REASON"});
+  for (const auto& account : accounts) {
+    std::string rate = ctx.store().account_rate(account.id);
+    table.add_row({account.name, storage::to_string(account.status), rate.empty() ? "-" : rate,
                    account.created_at ? format_iso8601(account.created_at) : "-",
                    account.suspend_reason});
+  }
   table.print(ctx.out);
 }
 
@@ -71,7 +91,17 @@ void add_account_commands(CLI::App& app, Context& ctx) {
   auto add_args = std::make_shared<AccountArgs>();
   CLI::App* add = group->add_subcommand("add", "Create an account");
   add->add_option("NAME", add_args->name, "Account name: [a-z0-9][a-z0-9._-]{0,63}")->required();
+  add->add_option("--rate", add_args->rate,
+                  "Rate limit of all the account's users together: N/s, N/m, N/h or N/d");
   add->callback([&ctx, add_args] { add_account(ctx, *add_args); });
+
+  auto set_args = std::make_shared<AccountArgs>();
+  CLI::App* set = group->add_subcommand("set", "Change an account's settings");
+  set->add_option("NAME", set_args->name, "Account name")->required();
+  set->add_option("--rate", set_args->rate,
+                  "Rate limit of all the account's users together (N/s|m|h|d; none = no limit)")
+      ->required();
+  set->callback([&ctx, set_args] { set_account(ctx, *set_args); });
 
   auto list_args = std::make_shared<AccountArgs>();
   CLI::App* list = group->add_subcommand("list", "List accounts");

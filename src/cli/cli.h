@@ -7,9 +7,12 @@
 
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
+#include "config/config.h"
+#include "dns/resolver.h"
 #include "storage/store.h"
 
 namespace postern::cli {
@@ -23,11 +26,18 @@ struct Context {
   std::ostream& out;
   std::ostream& err;
   std::istream& in;  // --password-stdin
+  // For the domain commands (data_dir, spf_include; DNS for `domain verify`); set by main,
+  // injected by tests. resolver() throws CommandError when none can be made.
+  std::function<const config::Config&()> config = {};
+  std::function<std::unique_ptr<dns::Resolver>()> resolver = {};
 };
 
 // The callbacks keep a reference to ctx: it must outlive app's parse().
 void add_account_commands(CLI::App& app, Context& ctx);
 void add_user_commands(CLI::App& app, Context& ctx);
 void add_log_commands(CLI::App& app, Context& ctx);
+// `suppression add|remove|list|import|export` (suppression_commands.cc).
+void add_suppression_commands(CLI::App& app, Context& ctx);
+void add_domain_commands(CLI::App& app, Context& ctx);
 
 }  // namespace postern::cli

@@ -6,6 +6,7 @@
 #include "cli/json_output.h"
 #include "cli/options.h"
 #include "cli/user_view.h"
+#include "policy/rate.h"
 
 namespace postern::cli {
 
@@ -137,10 +138,21 @@ void change_status(Context& ctx, const UserArgs& a, const StatusChange& change) 
 
 void show_user(Context& ctx, const UserArgs& a) {
   SmtpUser user = find_any_user(ctx.store(), a.username);
-  if (a.json)
-    ctx.out << user_to_json(user).dump(2) << '\n';
-  else
+  // The quota usage of the current period (F10), counted even when the quota is unlimited.
+  const Millis period = policy::quota_period_start(user.quota_period, now_ms());
+  const storage::QuotaUsage usage = ctx.store().quota_usage(user.id, period);
+  if (a.json) {
+    nlohmann::json doc = user_to_json(user);
+    doc["quota_used"] = usage.used;
+    doc["quota_period_start"] = user.quota_period == "total" ? nlohmann::json(nullptr)
+                                                             : time_or_null(period);
+    ctx.out << doc.dump(2) << '\n';
+  } else {
     print_user(ctx.out, user);
+    ctx.out << "quota_used:              " << usage.used;
+    if (user.quota_period != "total") ctx.out << " since " << format_iso8601(period);
+    ctx.out << '\n';
+  }
 }
 
 void list_users(Context& ctx, const UserArgs& a) {

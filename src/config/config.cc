@@ -116,6 +116,7 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
   c.tls_key = root["tls"]["key"].value_or<std::string>(c.data_dir + "/tls/key.pem");
   c.http_address = root["http"]["address"].value_or<std::string>("127.0.0.1:8025");
   c.resolver = root["delivery"]["resolver"].value_or<std::string>("system");
+  c.spf_include = root["policy"]["spf_include"].value_or<std::string>("_spf." + c.hostname);
 
   if (auto arr = root["listener"].as_array()) {
     for (auto& node : *arr) {

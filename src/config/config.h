@@ -63,6 +63,9 @@ struct Config {
   std::uint32_t tls_handshake_timeout_s = 30;
   std::uint32_t auth_max_failures_per_ip = 30;
   std::uint32_t auth_failure_window_s = 600;
+  // [policy] spf_include: the host a sender domain's SPF must include for sender mode `any`
+  // (default "_spf.<hostname>").
+  std::string spf_include;
   std::uint32_t workers = 0;  // event-loop threads; 0 = one per core
   std::string path;           // the file this came from
 };

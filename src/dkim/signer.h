@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/time.h"
 #include "storage/store.h"
 
 namespace postern::dkim {
@@ -21,6 +22,11 @@ class Signer {
   virtual std::string sign(const std::string& account, std::string_view message) = 0;
 };
 
+// The store and the clock must outlive the signer. Parsed private keys are cached in memory
+// (keyed by domain, selector and public key, so a regenerated key is picked up); the store is
+// read for every message, so a removed domain stops being signed at once.
 std::unique_ptr<Signer> make_signer(storage::Store& store, const std::string& data_dir);
+std::unique_ptr<Signer> make_signer(storage::Store& store, const std::string& data_dir,
+                                    const Clock& clock);
 
 }  // namespace postern::dkim

@@ -179,6 +179,10 @@ Result<std::unique_ptr<Resolver>> make_resolver(const std::string& spec,
     if ((rc = ub_ctx_hosts(ctx, nullptr)) != 0) return fail("/etc/hosts", rc);
   } else {
     if ((rc = ub_ctx_set_fwd(ctx, forwarder.c_str())) != 0) return fail(forwarder, rc);
+    // The named server answers everything, including the RFC 6761 "test." names that
+    // libunbound otherwise answers NXDOMAIN itself (local test setups use them).
+    if ((rc = ub_ctx_set_option(ctx, "local-zone:", "test. transparent")) != 0)
+      return fail("options", rc);
   }
   return std::unique_ptr<Resolver>(std::make_unique<UnboundResolver>(ctx, timeout));
 }

@@ -10,6 +10,7 @@
 
 #include <functional>
 
+#include "auth/throttle.h"
 #include "auth/verifier.h"
 #include "config/config.h"
 #include "dkim/signer.h"
@@ -28,6 +29,7 @@ struct Services {
   std::shared_ptr<boost::asio::ssl::context> tls;
   storage::Store& store;
   auth::CredentialVerifier& verifier;
+  auth::FailureThrottle& throttle;
   queue::Spool& spool;
   events::AuthLog& auth_log;
   events::Logger& log;

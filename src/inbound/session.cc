@@ -90,11 +90,15 @@ class Session : public std::enable_shared_from_this<Session> {
   awaitable<smtp::Action> check_sender(const smtp::CheckSender& request);
   awaitable<smtp::Action> check_recipient(const smtp::CheckRecipient& request);
   // Runs a blocking call on the blocking pool and resumes here with its result.
+  // The callable stays in this coroutine's frame and the pool runs it through a pointer: GCC 12
+  // miscompiles lambda coroutines that own captured objects (double free), so none is used.
   template <class F>
-  auto blocking(F f) -> awaitable<decltype(f())> {
-    co_return co_await asio::co_spawn(
-        services_.blocking, [f = std::move(f)]() mutable -> awaitable<decltype(f())> { co_return f(); },
-        use_awaitable);
+  static awaitable<std::invoke_result_t<F&>> invoke(F* f) {
+    co_return (*f)();
+  }
+  template <class F>
+  auto blocking(F f) -> awaitable<std::invoke_result_t<F&>> {
+    co_return co_await asio::co_spawn(services_.blocking, invoke(&f), use_awaitable);
   }
   Submitter submitter() const { return Submitter{*user_, client_ip_, session_id_}; }
   awaitable<smtp::Action> receive_data(const smtp::ReceiveData& request);
@@ -284,35 +288,84 @@ awaitable<bool> Session::perform(smtp::Action action) {
   }
 }
 
+namespace {
+
+// The credential failures that count toward brute-force throttling (not protocol errors).
+bool counts_as_guess(auth::AuthReason r) {
+  switch (r) {
+    case auth::AuthReason::UnknownUser:
+    case auth::AuthReason::BadPassword:
+    case auth::AuthReason::StalePassword:
+    case auth::AuthReason::UserDisabled:
+    case auth::AuthReason::UserDeleted:
+    case auth::AuthReason::AccountSuspended:
+    case auth::AuthReason::IpNotAllowed:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
 awaitable<smtp::Action> Session::verify(smtp::VerifyCredentials& request) {
+  auth::FailureThrottle& throttle = services_.throttle;
+  // F19: a source past its failure budget gets 454 without any password check.
+  auth::ThrottleCheck check = throttle.before_auth(client_ip_, request.username, now_ms());
+  if (check.refuse) {
+    request.password.wipe();
+    smtp::Action next = server_.credentials_checked(smtp::CredentialResult::Throttled);
+    smtp::Reply sent;
+    if (auto* r = std::get_if<smtp::Respond>(&next)) sent = r->reply;
+    auth::AuthVerdict verdict;
+    verdict.reason = auth::AuthReason::Throttled;
+    verdict.detail = check.detail;
+    log_auth(request.mechanism, request.username, "fail", "throttled", sent, &verdict);
+    co_return next;
+  }
+
   auth::AuthRequest req{request.username, std::move(request.password), client_ip_};
   auth::CredentialVerifier& verifier = services_.verifier;
-  // Argon2id runs on the blocking pool: one slow hash never stalls the other sessions here.
   // A store failure must not look like bad credentials: it answers 454 (temporary) and is
   // logged as internal_error.
   bool store_failed = false;
-  auth::AuthVerdict verdict = co_await asio::co_spawn(
-      services_.blocking,
-      [&verifier, &req, &store_failed]() -> awaitable<auth::AuthVerdict> {
-        try {
-          co_return verifier.verify(req);
-        } catch (const std::exception&) {
-          store_failed = true;
-          co_return auth::AuthVerdict{};
-        }
-      },
-      use_awaitable);
+  // Argon2id runs on the blocking pool: one slow hash never stalls the other sessions here.
+  auth::AuthVerdict verdict = co_await blocking([&verifier, &req, &store_failed]() {
+    try {
+      return verifier.verify(req);
+    } catch (const std::exception&) {
+      store_failed = true;
+      return auth::AuthVerdict{};
+    }
+  });
   req.password.wipe();
   smtp::CredentialResult result = smtp::CredentialResult::Rejected;
   if (verdict.granted) result = smtp::CredentialResult::Accepted;
   else if (verdict.reason == auth::AuthReason::IpNotAllowed) result = smtp::CredentialResult::IpNotAuthorized;
   else if (verdict.reason == auth::AuthReason::Throttled || store_failed) result = smtp::CredentialResult::Throttled;
+
+  if (verdict.granted) {
+    throttle.record_success(client_ip_, request.username, now_ms());
+  } else if (!store_failed && counts_as_guess(verdict.reason)) {
+    // Exponential delay before the 535 (tarpit); the session's worker serves others meanwhile.
+    auto delay = throttle.record_failure(client_ip_, request.username, now_ms());
+    if (delay.count() > 0) {
+      asio::steady_timer pause(io_.socket().get_executor(), delay);
+      boost::system::error_code ec;
+      co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
+    }
+  }
   smtp::Action next = server_.credentials_checked(result);
   smtp::Reply sent;
   if (auto* r = std::get_if<smtp::Respond>(&next)) sent = r->reply;
   if (verdict.granted) user_ = verdict.user;
-  log_auth(request.mechanism, request.username, verdict.granted ? "ok" : "fail",
-           store_failed ? "internal_error" : auth::to_string(verdict.reason), sent, &verdict);
+  // A report-only allow list lets the login through but logs the miss as ip_not_allowed with
+  // "enforced": false, so the operator learns the app's addresses before enforcing.
+  const char* reason = store_failed         ? "internal_error"
+                       : !verdict.enforced  ? "ip_not_allowed"
+                                            : auth::to_string(verdict.reason);
+  log_auth(request.mechanism, request.username, verdict.granted ? "ok" : "fail", reason, sent,
+           &verdict);
   co_return next;
 }
 
@@ -321,9 +374,9 @@ awaitable<smtp::Action> Session::check_sender(const smtp::CheckSender& request) 
   std::optional<storage::SmtpUser> fresh;
   bool failed = false;
   if (user_) {
-    std::string uuid = user_->uuid;
+    const std::string& uuid = user_->uuid;
     storage::Store& store = services_.store;
-    fresh = co_await blocking([&store, uuid, &failed]() -> std::optional<storage::SmtpUser> {
+    fresh = co_await blocking([&store, &uuid, &failed]() -> std::optional<storage::SmtpUser> {
       try {
         return store.find_user_by_uuid(uuid);
       } catch (const std::exception&) {
@@ -351,7 +404,7 @@ awaitable<smtp::Action> Session::check_sender(const smtp::CheckSender& request) 
   Submitter who = submitter();
   std::string from = request.mail_from;
   policy::Decision d = co_await blocking(
-      [&engine, &who, &from] { return engine.at_mail_from({who.user, who.client_ip}, from); });
+      [&engine, &who, &from] { return engine.at_mail_from({who.user, who.client_ip, who.session_id}, from); });
   if (!d.accepted) {
     log_refusal(services_, who, from, "", d.reason);
     co_return server_.mail_from_checked(d.reply);
@@ -365,7 +418,7 @@ awaitable<smtp::Action> Session::check_recipient(const smtp::CheckRecipient& req
   Submitter who = submitter();
   std::string rcpt = request.recipient;
   policy::Decision d = co_await blocking(
-      [&engine, &who, &rcpt] { return engine.at_rcpt({who.user, who.client_ip}, rcpt); });
+      [&engine, &who, &rcpt] { return engine.at_rcpt({who.user, who.client_ip, who.session_id}, rcpt); });
   if (!d.accepted) {
     log_refusal(services_, who, server_.envelope().mail_from, rcpt, d.reason);
     co_return server_.recipient_checked(d.reply);

@@ -28,7 +28,7 @@ void log_refusal(Services& services, const Submitter& who, const std::string& ma
 
 SubmissionOutcome submit(Services& services, const Submitter& who, TraceInfo trace,
                          const smtp::Envelope& envelope, std::string data) {
-  const policy::Submission submission{who.user, who.client_ip};
+  const policy::Submission submission{who.user, who.client_ip, who.session_id};
   policy::DataDecision verdict = services.policy.at_end_of_data(submission, envelope, data);
   if (!verdict.decision.accepted) {
     for (const auto& rcpt : envelope.recipients)

@@ -6,6 +6,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "policy/decision.h"
 #include "smtp/server.h"
@@ -16,6 +17,9 @@ namespace postern::policy {
 struct Submission {
   const storage::SmtpUser& user;
   const std::string& client_ip;
+  // The session id: ties queued()/not_queued() to the at_end_of_data that preceded them (one
+  // transaction at a time per session). Empty: user uuid + client ip stand in for it.
+  std::string_view session = {};
 };
 
 class Engine {

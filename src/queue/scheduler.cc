@@ -36,11 +36,16 @@ double jitter_unit() {
   return std::uniform_real_distribution<double>(-1.0, 1.0)(rng);
 }
 
+// The callable stays in the caller's frame and runs on the pool through a pointer: GCC 12
+// miscompiles lambda coroutines that own captured objects (double free), so none is used.
 template <class F>
-awaitable<decltype(std::declval<F>()())> on_pool(asio::thread_pool& pool, F f) {
-  co_return co_await asio::co_spawn(
-      pool, [f = std::move(f)]() mutable -> awaitable<decltype(f())> { co_return f(); },
-      use_awaitable);
+awaitable<std::invoke_result_t<F&>> invoke(F* f) {
+  co_return (*f)();
+}
+
+template <class F>
+awaitable<std::invoke_result_t<F&>> on_pool(asio::thread_pool& pool, F f) {
+  co_return co_await asio::co_spawn(pool, invoke(&f), use_awaitable);
 }
 
 }  // namespace
@@ -139,7 +144,8 @@ awaitable<void> Scheduler::loop() {
 
 awaitable<void> Scheduler::attempt(Group group) {
   try {
-    auto loaded = co_await on_pool(blocking_, [this, id = group.queue_id] {
+    const std::string& id = group.queue_id;
+    auto loaded = co_await on_pool(blocking_, [this, &id] {
       return std::make_pair(spool_.find(id), spool_.read_message(id));
     });
     if (!loaded.first || !loaded.second) {

@@ -139,6 +139,10 @@ class Relay:
         return self.cli("account", "add", name)
 
     def add_user(self, account, username, password=PASSWORD, *options):
+        """Users may send as example.test and sender.test unless the options say otherwise
+        (the default permission mode, `assigned`, allows only assigned domains)."""
+        if "--domain" not in options and "--mode" not in options:
+            options = options + ("--domain", "example.test", "--domain", "sender.test")
         return self.cli("user", "add", account, username, "--password-stdin", *options,
                         input=password + "\n")
 

@@ -112,11 +112,13 @@ class SmtpSink:
 
     def __init__(self, host, port, directory, extra=()):
         os.makedirs(directory, exist_ok=True)
-        os.chmod(directory, 0o777)
+        os.chmod(directory, 0o777)  # smtp-sink writes as nobody
+        os.chmod(os.path.dirname(os.path.abspath(directory)), 0o755)
         self.dir = directory
+        self.log = open(directory.rstrip("/") + ".log", "w")
         self.proc = subprocess.Popen(["smtp-sink", "-u", "nobody", "-d", os.path.join(directory, "%M."),
                                       *extra, "%s:%d" % (host, port), "64"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                     stdout=self.log, stderr=subprocess.STDOUT)
         wait_port(host, port)
 
     def count(self):

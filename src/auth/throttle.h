@@ -1,0 +1,59 @@
+// auth::FailureThrottle: brute-force protection for AUTH (F19). Failed credential checks are
+// counted per source IP and per (username, source IP) over a sliding window; past a few
+// failures each further failure is answered after an exponential delay, and past the limits
+// the source gets `454 4.7.0` without any password check. Nothing is counted per user alone,
+// so an attacker hammering a username from one IP never slows or locks that user out from its
+// other IPs. IPv6 sources count per /64. Bounded memory (least recently used entries are
+// evicted); thread-safe.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "base/time.h"
+#include "policy/window_counters.h"
+
+namespace postern::auth {
+
+struct ThrottleOptions {
+  std::uint32_t max_failures_per_ip = 30;      // [auth] max_failures_per_ip; 0 = no IP limit
+  std::uint32_t max_failures_per_user_ip = 10;  // one username from one source; 0 = no limit
+  Millis window = 600 * 1000;                   // [auth] failure_window
+  std::uint32_t free_failures = 3;              // answered without delay
+  std::chrono::milliseconds base_delay{250};    // then 250 ms, 500 ms, 1 s, 2 s, ...
+  std::chrono::milliseconds max_delay{4000};
+  std::size_t max_entries = 200000;
+};
+
+// The options of the [auth] config section.
+ThrottleOptions throttle_options(std::uint32_t max_failures_per_ip, std::uint32_t window_s);
+
+struct ThrottleCheck {
+  bool refuse = false;  // answer 454 4.7.0 now, verify nothing, log reason "throttled"
+  std::chrono::milliseconds delay{0};  // what a failure of this attempt would wait
+  std::string detail;   // for the auth log when refused ("ip 192.0.2.7: 30 failures in 600 s")
+};
+
+class FailureThrottle {
+ public:
+  explicit FailureThrottle(ThrottleOptions options = {});
+
+  ThrottleCheck before_auth(std::string_view ip, std::string_view username, Millis now);
+  // A credential failure (535): returns the delay to wait before sending the reply.
+  std::chrono::milliseconds record_failure(std::string_view ip, std::string_view username,
+                                           Millis now);
+  // A success forgets the (username, IP) failures; the IP's count stays (one valid credential
+  // must not reset the budget for guessing others).
+  void record_success(std::string_view ip, std::string_view username, Millis now);
+
+  const ThrottleOptions& options() const { return options_; }
+
+ private:
+  std::chrono::milliseconds delay_for(double failures) const;
+
+  ThrottleOptions options_;
+  policy::SlidingWindowCounters counters_;
+};
+
+}  // namespace postern::auth
