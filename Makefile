@@ -5,7 +5,7 @@ JOBS ?= 2
 CONFIG ?= var/postern.toml
 CMAKE_FLAGS ?=
 
-.PHONY: all deps deps-build build run test test-asan fuzz clean
+.PHONY: all deps deps-build build run test test-asan fuzz bench clean
 
 all: build
 
@@ -30,6 +30,10 @@ test: deps build
 
 test-asan:
 	$(MAKE) test BUILD=build-asan CMAKE_FLAGS=-DPOSTERN_SANITIZE=ON
+
+# The load generator; `bench/compare.sh` runs it against Postern and Postfix (bench/README.md).
+bench: deps-build $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j$(JOBS) --target smtpload
 
 FUZZ_SECONDS ?= 60
 fuzz: deps

@@ -101,6 +101,8 @@ build_binaries() {
   [ -x "$postern" ] || die "no postern binary at $postern"
   [ -x "$smtpload" ] || die "no smtpload binary at $smtpload"
   mkdir -p "$WORK/bin"
+  POSTERN_SRC="$postern (modified $(date -u -r "$postern" +%Y-%m-%dT%H:%M:%SZ))"
+  POSTERN_REV=$(postern_rev)  # HEAD when the binary was taken
   cp "$postern" "$WORK/bin/postern"
   cp "$smtpload" "$WORK/bin/smtpload"
   POSTERN=$WORK/bin/postern
@@ -265,7 +267,7 @@ EOF
   echo "$PASSWORD" | "$POSTERN" -c "$PNDIR/postern.toml" user add bench "$USER_NAME" --password-stdin \
     --domain "$DOMAIN" >/dev/null 2>&1 ||
     echo "$PASSWORD" | "$POSTERN" -c "$PNDIR/postern.toml" user add bench "$USER_NAME" --password-stdin >/dev/null
-  log "postern $(postern_rev) on 127.0.0.1:$POSTERN_PORT (pid $(cat "$WORK/postern.pid"))"
+  log "postern $POSTERN_REV on 127.0.0.1:$POSTERN_PORT (pid $(cat "$WORK/postern.pid"))"
 }
 
 postern_rev() {  # the checked-out commit, read from .git without running git
@@ -354,7 +356,8 @@ printf '%s\n' "$SMTPLOAD --port $POSTERN_PORT ${AUTH_ARGS[*]} --threads 2 --conn
   echo "os=$(. /etc/os-release && echo "$PRETTY_NAME")"
   echo "postfix=$(postconf -c "$PFDIR" -h mail_version)"
   echo "cyrus_sasl=$(dpkg-query -W -f='${Version}' libsasl2-2 2>/dev/null)"
-  echo "postern=$(postern_rev)"
+  echo "postern=$POSTERN_REV"
+  echo "postern_binary=$POSTERN_SRC"
   echo "openssl=$(openssl version)"
   echo "quick=$QUICK"
   echo "runs=$RUNS"

@@ -115,7 +115,8 @@ def main():
     for key, label in [("cpu", "CPU"), ("nproc", "cores (nproc)"), ("ram", "RAM"),
                        ("kernel", "kernel"), ("os", "OS"), ("fs", "filesystem of the spools"),
                        ("postfix", "Postfix"), ("cyrus_sasl", "Cyrus SASL"),
-                       ("postern", "Postern commit"), ("openssl", "OpenSSL")]:
+                       ("postern", "Postern commit (HEAD; the binary may include uncommitted work)"),
+                       ("postern_binary", "Postern binary measured"), ("openssl", "OpenSSL")]:
         w("| %s | %s |" % (label, env.get(key, "?")))
     w("")
 

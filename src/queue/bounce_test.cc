@@ -35,6 +35,9 @@ TEST(Bounce, IsAnRfc3464ReportWithTheOriginalHeaders) {
   EXPECT_NE(m.find("To: <app@example.test>\r\n"), std::string::npos);
   EXPECT_NE(m.find("Auto-Submitted: auto-replied\r\n"), std::string::npos);
   // Every line ends in CRLF.
-  for (std::size_t i = 0; i < m.size(); ++i)
-    if (m[i] == '\n') ASSERT_TRUE(i > 0 && m[i - 1] == '\r');
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    if (m[i] == '\n') {
+      ASSERT_TRUE(i > 0 && m[i - 1] == '\r');
+    }
+  }
 }

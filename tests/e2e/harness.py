@@ -43,7 +43,9 @@ def has_ipv6():
 class Relay:
     """One postern server with its own data directory."""
 
-    def __init__(self, extra_config="", ipv6=True, limits=""):
+    def __init__(self, extra_config="", ipv6=True, limits="", hold_mail=True):
+        """hold_mail: route all mail to a closed loopback port, so that accepted messages
+        stay queued (deferred) and tests can inspect them; delivery tests pass False."""
         self.dir = tempfile.mkdtemp(prefix="postern-e2e-")
         self.data = os.path.join(self.dir, "var")
         self.config = os.path.join(self.dir, "postern.toml")
@@ -56,6 +58,8 @@ class Relay:
         text += '[store]\nurl = "sqlite:%s/postern.db"\n' % self.data
         for addr, mode in listeners:
             text += '[[listener]]\naddress = "%s"\ntls = "%s"\n' % (addr, mode)
+        if hold_mail:
+            text += '[[delivery.route]]\ndomain = "*"\nto = "127.0.0.1:1"\ntls = "none"\n'
         text += '[limits]\nmax_message_size = 1048576\nmax_recipients = 5\n' + limits
         text += extra_config
         with open(self.config, "w") as f:

@@ -28,7 +28,7 @@ class Delivery(unittest.TestCase):
         ])
         extra = ('[delivery]\nresolver = "127.0.0.1:%d"\nmx_port = %d\nmax_queue_age = "8s"\n'
                  'retry_schedule = ["1s"]\nconnect_timeout = "2s"\n' % (cls.dns.port, cls.port))
-        cls.relay = Relay(extra_config=extra, ipv6=False).start()
+        cls.relay = Relay(extra_config=extra, ipv6=False, hold_mail=False).start()
         cls.relay.add_account("acme")
         cls.relay.add_user("acme", "sender")
         d = cls.relay.dir
