@@ -70,7 +70,7 @@ class Dns:
 class Sink:
     """An aiosmtpd sink recording every message (optionally with STARTTLS, or refusing)."""
 
-    def __init__(self, host, port, directory, cert=None, key=None, code=0):
+    def __init__(self, host, port, directory, cert=None, key=None, code=0, delay=0.0):
         self.host, self.port, self.dir = host, port, directory
         args = [SYSTEM_PYTHON, os.path.join(HERE, "sink.py"), "--host", host, "--port", str(port),
                 "--dir", directory]
@@ -78,6 +78,8 @@ class Sink:
             args += ["--cert", cert, "--key", key]
         if code:
             args += ["--code", str(code)]
+        if delay:
+            args += ["--delay", str(delay)]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
         if self.proc.stdout.readline().strip() != "ready":
             raise RuntimeError("sink did not start")

@@ -5,6 +5,7 @@ Every message is written to DIR as <n>.eml (the DATA bytes exactly as received) 
     sink.py --host 127.0.0.2 --port 2525 --dir /tmp/x [--cert c.pem --key k.pem] [--code 451]
 """
 import argparse
+import asyncio
 import json
 import os
 import signal
@@ -16,9 +17,10 @@ from aiosmtpd.controller import Controller
 
 
 class Recorder:
-    def __init__(self, directory, code):
+    def __init__(self, directory, code, delay=0.0):
         self.directory = directory
         self.code = code
+        self.delay = delay
         self.count = 0
         self.lock = threading.Lock()
 
@@ -29,6 +31,8 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self.lock:
             self.count += 1
             n = self.count
@@ -52,6 +56,7 @@ def main():
     p.add_argument("--cert")
     p.add_argument("--key")
     p.add_argument("--code", type=int, default=0)
+    p.add_argument("--delay", type=float, default=0.0, help="seconds to wait before each 250")
     a = p.parse_args()
     os.makedirs(a.dir, exist_ok=True)
     kwargs = {}
@@ -59,7 +64,7 @@ def main():
         ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ctx.load_cert_chain(a.cert, a.key)
         kwargs["tls_context"] = ctx
-    controller = Controller(Recorder(a.dir, a.code), hostname=a.host, port=a.port,
+    controller = Controller(Recorder(a.dir, a.code, a.delay), hostname=a.host, port=a.port,
                             server_hostname="sink.test", **kwargs)
     controller.start()
     print("ready", flush=True)
