@@ -89,7 +89,10 @@ int serve(const config::Config& config) {
 
   auth::init_password_hashing();  // the dummy hash for unknown users, before the first login
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  net::Workers workers(config.workers ? config.workers : cores, std::max(2u, cores));
+  // The blocking pool mostly waits (fsyncs, SQLite): more threads than cores let concurrent
+  // messages share journal commits and the spool's directory fsync (group commit). Argon2id
+  // has its own per-core limit (auth::verify_password).
+  net::Workers workers(config.workers ? config.workers : cores, std::max(16u, 4 * cores));
   SystemClock clock;
   auth::CredentialCache cache;
   auth::CredentialVerifier verifier(**store, cache, clock);

@@ -2,7 +2,10 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <semaphore>
 #include <stdexcept>
+#include <thread>
 
 #include "base/random.h"
 
@@ -48,6 +51,15 @@ bool verify_password(std::string_view hash, std::string_view password) {
   ensure_sodium();
   if (hash.empty() || hash.size() >= crypto_pwhash_STRBYTES) return false;
   const std::string z(hash);  // crypto_pwhash_str_verify wants a NUL-terminated string
+  // At most one Argon2id verification per core at a time: each is CPU- and memory-hard
+  // (MEMLIMIT_INTERACTIVE each), and the blocking pool is larger than the core count (it also
+  // waits on fsyncs), so the pool's size must not decide how many run at once.
+  static std::counting_semaphore<1024> slots(
+      static_cast<std::ptrdiff_t>(std::clamp(std::thread::hardware_concurrency(), 2u, 1024u)));
+  slots.acquire();
+  struct Release {
+    ~Release() { slots.release(); }
+  } release;
   return crypto_pwhash_str_verify(z.c_str(), password.data(), password.size()) == 0;
 }
 

@@ -406,7 +406,7 @@ awaitable<smtp::Action> Session::check_sender(const smtp::CheckSender& request) 
   policy::Decision d = co_await blocking(
       [&engine, &who, &from] { return engine.at_mail_from({who.user, who.client_ip, who.session_id}, from); });
   if (!d.accepted) {
-    log_refusal(services_, who, from, "", d.reason);
+    log_refusal(services_, who, from, "", d.reason, {}, &d.reply);
     co_return server_.mail_from_checked(d.reply);
   }
   co_return server_.mail_from_checked(std::nullopt);
@@ -420,7 +420,7 @@ awaitable<smtp::Action> Session::check_recipient(const smtp::CheckRecipient& req
   policy::Decision d = co_await blocking(
       [&engine, &who, &rcpt] { return engine.at_rcpt({who.user, who.client_ip, who.session_id}, rcpt); });
   if (!d.accepted) {
-    log_refusal(services_, who, server_.envelope().mail_from, rcpt, d.reason);
+    log_refusal(services_, who, server_.envelope().mail_from, rcpt, d.reason, {}, &d.reply);
     co_return server_.recipient_checked(d.reply);
   }
   co_return server_.recipient_checked(std::nullopt);

@@ -17,10 +17,11 @@ storage::MessageEvent event_for(const Submitter& who, const std::string& mail_fr
 
 void log_refusal(Services& services, const Submitter& who, const std::string& mail_from,
                  const std::string& rcpt, const std::string& reason,
-                 const std::string& header_from) {
+                 const std::string& header_from, const smtp::Reply* reply) {
   storage::MessageEvent e = event_for(who, mail_from);
   e.rcpt = events::sanitize(rcpt, 256);
   e.header_from = events::sanitize(header_from, 256);
+  if (reply && reply->code != 0) e.remote_reply = events::sanitize(reply->first_line(), 512);
   e.status = reason == "suppressed" ? "suppressed" : "rejected";
   e.reason = reason;
   services.message_log.record(std::move(e));
@@ -33,7 +34,7 @@ SubmissionOutcome submit(Services& services, const Submitter& who, TraceInfo tra
   if (!verdict.decision.accepted) {
     for (const auto& rcpt : envelope.recipients)
       log_refusal(services, who, envelope.mail_from, rcpt, verdict.decision.reason,
-                  verdict.header_from);
+                  verdict.header_from, &verdict.decision.reply);
     return {SubmissionOutcome::Kind::Refused, "", verdict.decision.reply};
   }
   if (verdict.already_queued) return {SubmissionOutcome::Kind::AlreadyQueued, *verdict.already_queued, {}};

@@ -28,8 +28,9 @@ SubmissionOutcome submit(Services& services, const Submitter& who, TraceInfo tra
                          const smtp::Envelope& envelope, std::string data);
 
 // One message-log event per recipient (or one without recipient) for a refused transaction.
+// `reply` is the refusal the client got (in remote_reply): its "(ref ...)" ties it to the log.
 void log_refusal(Services& services, const Submitter& who, const std::string& mail_from,
                  const std::string& rcpt, const std::string& reason,
-                 const std::string& header_from = {});
+                 const std::string& header_from = {}, const smtp::Reply* reply = nullptr);
 
 }  // namespace postern::inbound

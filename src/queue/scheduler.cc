@@ -70,6 +70,7 @@ void Scheduler::start() {
 }
 
 void Scheduler::wake() {
+  if (wake_pending_.exchange(true)) return;  // one already on its way
   asio::post(home_, [this] { timer_.cancel(); });
 }
 
@@ -110,6 +111,7 @@ awaitable<void> Scheduler::loop() {
     logger_.error("queue_reconcile_failed", {{"error", e.what()}});
   }
   while (!stopping_) {
+    wake_pending_.store(false);
     std::vector<storage::Delivery> due;
     try {
       due = co_await on_pool(blocking_, [this] { return store_.due_deliveries(now_ms(), 1000); });
@@ -131,24 +133,45 @@ awaitable<void> Scheduler::loop() {
     for (auto& [key, group] : groups) {
       {
         std::lock_guard lock(mu_);
-        if (in_flight_.size() >= settings_.max_in_flight) break;
+        if (in_flight_.size() >= settings_.max_in_flight) {
+          capacity_full_.store(true);
+          break;
+        }
         for (auto& r : group.rows) in_flight_.insert(r.queue_id + " " + r.recipient);
       }
       asio::co_spawn(next_worker_(), attempt(std::move(group)), asio::detached);
     }
-    timer_.expires_after(std::chrono::milliseconds(settings_.poll_ms));
+    // Woken while reading: poll again after a short pause that gathers the next wake-ups.
+    timer_.expires_after(wake_pending_.load() ? std::chrono::milliseconds(5)
+                                              : std::chrono::milliseconds(settings_.poll_ms));
     boost::system::error_code ec;
     co_await timer_.async_wait(asio::redirect_error(use_awaitable, ec));
   }
 }
 
 awaitable<void> Scheduler::attempt(Group group) {
+  std::vector<std::string> keys;  // in_flight_ entries, before the rows are filtered
+  for (auto& r : group.rows) keys.push_back(r.queue_id + " " + r.recipient);
   try {
     const std::string& id = group.queue_id;
-    auto loaded = co_await on_pool(blocking_, [this, &id] {
+    std::vector<storage::Delivery>& rows = group.rows;
+    auto loaded = co_await on_pool(blocking_, [this, &id, &rows] {
+      // The poll may have read these rows just before an earlier attempt recorded its
+      // outcome: keep only the ones that are still queued as read, never deliver twice.
+      const auto current = store_.deliveries_of(id);
+      std::erase_if(rows, [&](const storage::Delivery& r) {
+        for (const auto& c : current)
+          if (c.recipient == r.recipient)
+            return c.status != "queued" || c.attempts != r.attempts;
+        return true;
+      });
+      if (rows.empty())
+        return std::make_pair(std::optional<EnvelopeRecord>{}, Result<std::string>{Error{"done"}});
       return std::make_pair(spool_.find(id), spool_.read_message(id));
     });
-    if (!loaded.first || !loaded.second) {
+    if (group.rows.empty()) {
+      // Nothing left to do: another attempt already settled these recipients.
+    } else if (!loaded.first || !loaded.second) {
       // The file is gone (deleted by the operator): nothing to deliver.
       for (auto& r : group.rows) r.status = "deleted";
       co_await on_pool(blocking_, [this, &group] { return store_.update_deliveries(group.rows); });
@@ -175,8 +198,11 @@ awaitable<void> Scheduler::attempt(Group group) {
   } catch (const std::exception& e) {
     logger_.error("delivery_attempt_failed", {{"id", group.queue_id}, {"error", e.what()}});
   }
-  std::lock_guard lock(mu_);
-  for (auto& r : group.rows) in_flight_.erase(r.queue_id + " " + r.recipient);
+  {
+    std::lock_guard lock(mu_);
+    for (auto& k : keys) in_flight_.erase(k);
+  }
+  if (capacity_full_.exchange(false)) wake();  // room again for what the last poll left
 }
 
 void Scheduler::finish(const Group& group, const outbound::DeliveryResult& result,
@@ -225,6 +251,14 @@ void Scheduler::finish(const Group& group, const outbound::DeliveryResult& resul
     }
     if (d.status == "bounced" || expired)
       failed.push_back({d.recipient, status_from_reply(r.reply, expired), r.reply, result.mx, expired});
+    // F14: a hard bounce for the mailbox or its domain (5.1.x: no such user, bad domain, null
+    // MX) puts the address on the account's suppression list, so the next RCPT is refused.
+    if (d.status == "bounced" && !env.account.empty() &&
+        status_from_reply(r.reply, false).rfind("5.1.", 0) == 0) {
+      auto added = store_.add_suppression(env.account, d.recipient, "hard_bounce");
+      if (!added)
+        logger_.warn("suppression_add_failed", {{"id", d.queue_id}, {"error", added.error().message}});
+    }
     log_.record(std::move(e));
   }
   // The remote 250 happened before this commit: a crash in between re-delivers (at least
@@ -275,7 +309,9 @@ void Scheduler::remove_if_done(const std::string& queue_id) {
   for (const auto& d : store_.deliveries_of(queue_id))
     if (d.status == "queued") return;
   if (spool_.find(queue_id)) {
-    if (auto st = spool_.remove(queue_id); !st)
+    // No directory fsync: a delivered message's file that comes back after a crash is
+    // removed again by reconcile(), its rows say it is done.
+    if (auto st = spool_.remove(queue_id, false); !st)
       logger_.warn("spool_remove_failed", {{"id", queue_id}, {"error", st.error().message}});
   }
 }

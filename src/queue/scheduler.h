@@ -66,6 +66,11 @@ class Scheduler {
   SchedulerSettings settings_;
   boost::asio::steady_timer timer_;
   std::atomic<bool> stopping_{false};
+  // Set by wake(): the loop polls again soon instead of after poll_ms, even when the wake-up
+  // came while it was reading (a timer cancel then would be lost). Wake-ups within a few
+  // milliseconds share one poll.
+  std::atomic<bool> wake_pending_{false};
+  std::atomic<bool> capacity_full_{false};  // a poll left due rows for want of in-flight room
   mutable std::mutex mu_;
   std::set<std::string> in_flight_;  // "queue_id recipient"
 };

@@ -131,7 +131,7 @@ Result<std::string> Spool::store(EnvelopeRecord envelope, const std::string& mes
     ::unlink(tmp.c_str());
     return Error{io_error("rename", final_path, err)};
   }
-  if (failing("dirsync") || !fsync_dir(dir_ + "/queue")) {
+  if (failing("dirsync") || !sync_queue_dir()) {
     // The entry may or may not survive a crash: do not acknowledge it, and take it back so
     // that a message we answered 451 for is not delivered as well.
     err = errno ? errno : EIO;
@@ -167,11 +167,34 @@ Result<std::string> Spool::read_message(const std::string& id) const {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-Status Spool::remove(const std::string& id) {
+Status Spool::remove(const std::string& id, bool durable) {
   if (!valid_id(id)) return Error{"invalid queue id"};
   if (::unlink((dir_ + "/queue/" + id).c_str()) != 0) return Error{"no message " + id};
-  fsync_dir(dir_ + "/queue");
+  if (durable) sync_queue_dir();
   return ok_status();
+}
+
+bool Spool::sync_queue_dir() {
+  std::unique_lock lock(sync_mu_);
+  // Our rename is done. A sync that began before now may have missed it: we need the result
+  // of a sync whose generation is greater than the latest one begun so far.
+  const std::uint64_t need = sync_started_ + 1;
+  for (;;) {
+    if (sync_finished_ >= need) return sync_ok_;  // a later sync covers our rename too
+    if (!sync_running_) break;
+    sync_cv_.wait(lock);
+  }
+  // Leader: this sync covers every rename done before this point, ours included.
+  sync_running_ = true;
+  const std::uint64_t gen = ++sync_started_;
+  lock.unlock();
+  const bool ok = fsync_dir(dir_ + "/queue");
+  lock.lock();
+  sync_running_ = false;
+  sync_finished_ = gen;
+  sync_ok_ = ok;
+  sync_cv_.notify_all();
+  return ok;
 }
 
 }  // namespace postern::queue

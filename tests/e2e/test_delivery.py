@@ -31,6 +31,9 @@ class Delivery(unittest.TestCase):
         cls.relay = Relay(extra_config=extra, ipv6=False, hold_mail=False).start()
         cls.relay.add_account("acme")
         cls.relay.add_user("acme", "sender")
+        # sender.test belongs to the account: mail from it is DKIM-signed by the relay.
+        cls.dkim_records = {r["name"] + ".": r["value"] for r in
+                            cls.relay.cli_json("domain", "add", "acme", "sender.test")["records"]}
         d = cls.relay.dir
         cert, key = make_cert(d)
         cls.good = Sink(GOOD, cls.port, os.path.join(d, "good"), cert, key)
@@ -95,12 +98,39 @@ class Delivery(unittest.TestCase):
         self.assertEqual(meta["rcpt"], ["bob@good.test"])
         self.assertEqual(meta["mail_from"], "app@sender.test")
         self.assertTrue(data.endswith(sent), "the client's message did not arrive byte-identical")
-        self.assertTrue(data.startswith(b"Received: from client.test"))
+        headers = data.split(b"\r\n\r\n", 1)[0]
+        self.assertIn(b"\r\nReceived: from client.test", b"\r\n" + headers)
         e = self.wait_status("bob@good.test", "delivered")
         self.assertEqual(e["mx"], "mx.good.test:%d" % self.port)
         self.assertTrue(e["remote_reply"].startswith("250"))
         self.assertEqual(e["user"], "sender")
         self.assertEqual(self.wait_status("bob@good.test", "accepted")["id"], e["id"])
+
+    def test_relayed_mail_is_dkim_signed_with_rsa_and_ed25519(self):
+        import dkim  # Debian's python3-dkim (dkimpy), with python3-nacl for Ed25519
+
+        def dnsfunc(name, timeout=5):
+            name = name.decode() if isinstance(name, bytes) else name
+            value = self.dkim_records.get(name)
+            return value.encode() if value else None
+
+        self.send("dkim@good.test", subject="signed please")
+        got = self.good.wait_for(1)
+        deadline = time.time() + 20
+        while not [d for _, d in got if b"signed please" in d] and time.time() < deadline:
+            time.sleep(0.2)
+            got = self.good.messages()
+        data = [d for _, d in got if b"signed please" in d][0]
+        self.assertIn(b"a=rsa-sha256", data)
+        self.assertIn(b"a=ed25519-sha256", data)
+        for idx in (0, 1):
+            self.assertTrue(dkim.DKIM(data).verify(idx=idx, dnsfunc=dnsfunc), "signature %d" % idx)
+        tampered = data.replace(b"Hello.", b"Hellp.")
+        try:
+            ok = dkim.DKIM(tampered).verify(idx=0, dnsfunc=dnsfunc)
+        except dkim.DKIMException:  # dkimpy raises on a body hash mismatch
+            ok = False
+        self.assertFalse(ok, "a tampered body still verified")
 
     def test_4xx_is_retried_until_delivered(self):
         d = os.path.join(self.relay.dir, "flaky")
@@ -135,6 +165,15 @@ class Delivery(unittest.TestCase):
         meta, data = self.bounce_for("erin@nullmx.test")
         self.assert_dsn(meta, data, "erin@nullmx.test", "5.1.10", "null mx")
         self.assertLess(time.time() - start, 15)
+        # A hard bounce suppresses the address for the account: the next RCPT is refused.
+        listed = [x["address"] for x in self.relay.cli_json("suppression", "list", "acme")]
+        self.assertIn("erin@nullmx.test", listed)
+        s = self.relay.smtp("starttls")
+        s.login("sender", PASSWORD)
+        s.docmd("MAIL", "FROM:<app@sender.test>")
+        self.assertEqual(s.docmd("RCPT", "TO:<erin@nullmx.test>"),
+                         (550, b"5.1.1 [SUPPRESSED] erin@nullmx.test"))
+        s.close()
 
     def test_unreachable_host_defers_then_expires_with_a_bounce(self):
         self.send("frank@down.test", subject="nobody home")
