@@ -36,17 +36,22 @@ class BatchWriter {
   }
 
   void record(T event) {
+    bool full;
     {
       std::lock_guard lock(mu_);
       pending_.push_back(std::move(event));
       ++recorded_;
+      full = pending_.size() >= kBatch;
     }
-    cv_.notify_one();
+    // The writer wakes every 100 ms anyway: waking it for each event only to find the batch
+    // not yet full cost a context switch per event on the hot path.
+    if (full) cv_.notify_one();
   }
 
   void flush() {
     std::unique_lock lock(mu_);
     const std::uint64_t target = recorded_;
+    flushing_ = true;
     cv_.notify_one();
     written_cv_.wait(lock, [&] { return written_ >= target; });
   }
@@ -56,7 +61,8 @@ class BatchWriter {
     std::unique_lock lock(mu_);
     for (;;) {
       cv_.wait_for(lock, std::chrono::milliseconds(100),
-                   [&] { return stopping_ || pending_.size() >= 500; });
+                   [&] { return stopping_ || flushing_ || pending_.size() >= kBatch; });
+      flushing_ = false;
       if (pending_.empty()) {
         if (stopping_) return;
         continue;
@@ -73,6 +79,7 @@ class BatchWriter {
     }
   }
 
+  static constexpr std::size_t kBatch = 500;
   WriteFn write_;
   ErrorFn on_error_;
   std::mutex mu_;
@@ -80,6 +87,7 @@ class BatchWriter {
   std::deque<T> pending_;
   std::uint64_t recorded_ = 0, written_ = 0;
   bool stopping_ = false;
+  bool flushing_ = false;  // flush() waits: write what is pending now
   std::thread thread_;  // last: starts after every other member is ready
 };
 

@@ -115,7 +115,7 @@ class Session : public std::enable_shared_from_this<Session> {
   smtp::Server server_;
   smtp::LineFramer framer_;
   std::string out_;
-  std::array<char, 8192> buf_{};
+  std::array<char, 8192> buf_;  // not zeroed: an idle session touches only what it reads
   asio::steady_timer watchdog_;
   Clock::time_point deadline_ = Clock::time_point::max();
   bool timed_out_ = false;
@@ -373,16 +373,28 @@ awaitable<smtp::Action> Session::check_sender(const smtp::CheckSender& request) 
   // Changes made while the session runs apply to its next transaction: re-read the user.
   std::optional<storage::SmtpUser> fresh;
   bool failed = false;
+  // One trip to the blocking pool for both the re-read and the MAIL FROM policy checks.
+  std::optional<policy::Decision> verdict;
+  std::string from = request.mail_from;
   if (user_) {
     const std::string& uuid = user_->uuid;
     storage::Store& store = services_.store;
-    fresh = co_await blocking([&store, &uuid, &failed]() -> std::optional<storage::SmtpUser> {
+    policy::Engine& engine = services_.policy;
+    const std::string& ip = client_ip_;
+    const std::string& sid = session_id_;
+    fresh = co_await blocking([&store, &uuid, &failed, &engine, &ip, &sid, &from,
+                               &verdict]() -> std::optional<storage::SmtpUser> {
+      std::optional<storage::SmtpUser> u;
       try {
-        return store.find_user_by_uuid(uuid);
+        u = store.find_user_by_uuid(uuid);
       } catch (const std::exception&) {
         failed = true;
         return std::nullopt;
       }
+      if (u && u->status == storage::UserStatus::Active &&
+          u->account_status == storage::AccountStatus::Active)
+        verdict = engine.at_mail_from({*u, ip, sid}, from);
+      return u;
     });
   }
   if (failed) {
@@ -400,11 +412,12 @@ awaitable<smtp::Action> Session::check_sender(const smtp::CheckSender& request) 
     co_return server_.mail_from_checked(smtp::make_reply(530, "5.7.0", "Authentication required"));
   }
   user_ = std::move(fresh);
-  policy::Engine& engine = services_.policy;
   Submitter who = submitter();
-  std::string from = request.mail_from;
-  policy::Decision d = co_await blocking(
-      [&engine, &who, &from] { return engine.at_mail_from({who.user, who.client_ip, who.session_id}, from); });
+  policy::Decision d =
+      verdict ? std::move(*verdict)
+              : policy::Decision::refuse(
+                    smtp::make_reply(451, "4.3.0", "Temporary local problem, try again later"),
+                    "internal_error", "no MAIL FROM verdict");
   if (!d.accepted) {
     log_refusal(services_, who, from, "", d.reason, {}, &d.reply);
     co_return server_.mail_from_checked(d.reply);

@@ -2,10 +2,11 @@
 starts (so that records derived from the relay's own output, such as DKIM keys or user UUIDs,
 can be published after it runs), message-log polling, swaks, and smtplib transactions that keep
 every reply the relay sent."""
+import os
 import re
-import smtplib
 import socket
 import subprocess
+import tempfile
 import time
 
 from harness import PASSWORD
@@ -15,28 +16,51 @@ import peers
 
 
 class DnsOnPort(peers.Dns):
-    """peers.Dns, but on a UDP port picked in advance (the relay's config names it)."""
+    """peers.Dns, but on a port picked in advance (the relay's config names it), with the
+    records in a dnsmasq config file: only there does dnsmasq honour quotes, which TXT strings
+    with commas need ("v=pl1 auth=a,b"). `records` are command-line style ("--txt-record=...")."""
 
     def __init__(self, port, records):
         self.port = port
+        fd, self.conf = tempfile.mkstemp(prefix="dnsmasq-", suffix=".conf")
+        with os.fdopen(fd, "w") as f:
+            for rec in records:
+                assert rec.startswith("--") and "\n" not in rec, rec
+                f.write(rec[2:] + "\n")
         args = ["dnsmasq", "--no-daemon", "--port=%d" % port, "--listen-address=127.0.0.1",
-                "--bind-interfaces", "--no-resolv", "--no-hosts", "--conf-file=/dev/null",
-                "--user=root", "--group=root", "--log-facility=-"] + records
+                "--bind-interfaces", "--no-resolv", "--no-hosts", "--conf-file=" + self.conf,
+                "--user=root", "--group=root", "--log-facility=-"]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(0.3)
         if self.proc.poll() is not None:
             raise RuntimeError("dnsmasq failed to start: %s" % " ".join(args))
 
+    def stop(self):
+        super().stop()
+        os.unlink(self.conf)
+
 
 def dns_port():
-    return free_port(kind=socket.SOCK_DGRAM)
+    """A port free for both UDP and TCP (dnsmasq listens on both; a relay's port-0 listeners
+    may hold the TCP side of a port that is free for UDP)."""
+    for _ in range(50):
+        port = free_port(kind=socket.SOCK_DGRAM)
+        try:
+            s = socket.socket()
+            s.bind(("127.0.0.1", port))
+            s.close()
+            return port
+        except OSError:
+            continue
+    raise RuntimeError("no port free for UDP and TCP")
 
 
 def txt(name, value):
-    """A dnsmasq --txt-record; values over 255 octets are split into several strings."""
+    """A dnsmasq --txt-record; values over 255 octets are split into several strings, each
+    quoted (dnsmasq's way to put commas into a string)."""
+    assert '"' not in value and "\\" not in value, value
     chunks = [value[i:i + 250] for i in range(0, len(value), 250)] or [""]
-    assert all("," not in c for c in chunks), value
-    return "--txt-record=%s,%s" % (name, ",".join(chunks))
+    return "--txt-record=%s,%s" % (name, ",".join('"%s"' % c for c in chunks))
 
 
 def message_events(relay, *filters):
@@ -109,10 +133,11 @@ def swaks(relay, user, mail_from, rcpt, headers=(), body="swaks body", password=
 
 
 def swaks_server_lines(transcript):
-    """The server's reply lines in a swaks transcript ("<-  250 ..." or "<** 550 ...")."""
+    """The server's reply lines in a swaks transcript: "<-  250 ...", "<** 550 ..." in clear
+    text, "<~  250 ...", "<~* 550 ..." inside TLS."""
     out = []
     for line in transcript.splitlines():
-        m = re.match(r"^\s*<(?:-|\*\*|~|~\*\*)\s+(.*)$", line)
+        m = re.match(r"^<[-~*]{1,2}\s+(.*)$", line)
         if m:
             out.append(m.group(1))
     return out
