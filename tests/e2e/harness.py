@@ -12,6 +12,11 @@ import smtplib
 import socket
 import ssl
 import subprocess
+
+# Daemons the tests start (dnsmasq, smtp-sink) live in /usr/sbin, which a CI shell may lack.
+for _dir in ("/usr/sbin", "/sbin"):
+    if _dir not in os.environ.get("PATH", "").split(":"):
+        os.environ["PATH"] = os.environ.get("PATH", "") + ":" + _dir
 import tempfile
 import threading
 import time

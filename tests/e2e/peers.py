@@ -5,6 +5,11 @@ import json
 import os
 import socket
 import subprocess
+
+# Daemons the tests start (dnsmasq, smtp-sink) live in /usr/sbin, which a CI shell may lack.
+for _dir in ("/usr/sbin", "/sbin"):
+    if _dir not in os.environ.get("PATH", "").split(":"):
+        os.environ["PATH"] = os.environ.get("PATH", "") + ":" + _dir
 import sys
 import time
 
