@@ -4,6 +4,7 @@ Starts the real `postern` binary on loopback with port-0 listeners in a private 
 directory, drives the real CLI, and stops the server by PID. Standard library only, so it runs
 under Debian's /usr/bin/python3 (which also has aiosmtpd for the delivery tests).
 """
+import base64
 import json
 import os
 import re
@@ -19,6 +20,7 @@ for _dir in ("/usr/sbin", "/sbin"):
         os.environ["PATH"] = os.environ.get("PATH", "") + ":" + _dir
 import tempfile
 import threading
+import unittest
 import time
 import shutil
 
@@ -200,3 +202,21 @@ def raw_auth(s, mech, *lines):
         s.send(line + "\r\n")
         replies.append(s.getreply())
     return replies
+
+
+def plain(user, password):
+    """An AUTH PLAIN initial response."""
+    return base64.b64encode(("\0%s\0%s" % (user, password)).encode()).decode()
+
+
+class RelayTestCase(unittest.TestCase):
+    """A test class whose servers and peers are made by `_setup()` (a classmethod): when it
+    fails half-way, tearDownClass still runs, so no server or peer is left behind."""
+
+    @classmethod
+    def setUpClass(cls):
+        try:
+            cls._setup()
+        except BaseException:
+            cls.tearDownClass()
+            raise

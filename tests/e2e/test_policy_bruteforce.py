@@ -13,7 +13,7 @@ import threading
 import time
 import unittest
 
-from harness import PASSWORD, Relay, insecure_tls
+from harness import PASSWORD, Relay, RelayTestCase, insecure_tls, plain
 
 ATTACKER, APP, PROBE = "127.0.0.1", "127.0.0.2", "127.0.0.3"
 ATTEMPTS = 1000
@@ -22,18 +22,7 @@ FAILED = (535, b"5.7.8 Authentication failed")
 OK = (235, b"2.7.0 Authentication successful")
 
 
-def plain(user, password):
-    return base64.b64encode(("\0%s\0%s" % (user, password)).encode()).decode()
-
-
-class BruteForce(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        try:
-            cls._setup()
-        except BaseException:
-            cls.tearDownClass()  # no server or peer is left behind
-            raise
+class BruteForce(RelayTestCase):
 
     @classmethod
     def _setup(cls):

@@ -13,7 +13,7 @@ import threading
 import time
 import unittest
 
-from harness import PASSWORD, Relay
+from harness import PASSWORD, Relay, RelayTestCase
 from peers import Sink, free_port
 from policy_util import (Transaction, login, queue_id_of, swaks, swaks_server_lines,
                          wait_message_events)
@@ -36,14 +36,7 @@ def iso(t):
     return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class IdempotencyAndScheduling(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        try:
-            cls._setup()
-        except BaseException:
-            cls.tearDownClass()  # no server or peer is left behind
-            raise
+class IdempotencyAndScheduling(RelayTestCase):
 
     @classmethod
     def _setup(cls):

@@ -9,7 +9,7 @@ import smtplib
 import threading
 import unittest
 
-from harness import PASSWORD, Relay, message
+from harness import PASSWORD, Relay, RelayTestCase, message
 from policy_util import (Transaction, login, queue_id_of, swaks, swaks_server_lines,
                          wait_message_events)
 
@@ -18,14 +18,7 @@ QUOTA_REJECT = (550, b"5.7.1 [QUOTA] Sending quota exceeded")
 RATE_LIMITED = (421, b"4.7.1 Rate limit exceeded. Try again later.")
 
 
-class QuotaAndRate(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        try:
-            cls._setup()
-        except BaseException:
-            cls.tearDownClass()  # no server or peer is left behind
-            raise
+class QuotaAndRate(RelayTestCase):
 
     @classmethod
     def _setup(cls):

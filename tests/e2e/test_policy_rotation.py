@@ -9,7 +9,7 @@ import base64
 import time
 import unittest
 
-from harness import PASSWORD, Relay
+from harness import PASSWORD, Relay, RelayTestCase, plain
 from policy_util import swaks, swaks_server_lines
 
 NEW_PASSWORD = "battery staple 43"
@@ -17,18 +17,7 @@ OK = (235, b"2.7.0 Authentication successful")
 FAILED = (535, b"5.7.8 Authentication failed")
 
 
-def plain(user, password):
-    return base64.b64encode(("\0%s\0%s" % (user, password)).encode()).decode()
-
-
-class Rotation(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        try:
-            cls._setup()
-        except BaseException:
-            cls.tearDownClass()  # no server or peer is left behind
-            raise
+class Rotation(RelayTestCase):
 
     @classmethod
     def _setup(cls):

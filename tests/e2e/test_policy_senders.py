@@ -10,7 +10,7 @@ import json
 import re
 import unittest
 
-from harness import PASSWORD, Relay, message
+from harness import PASSWORD, Relay, RelayTestCase, message
 from policy_util import (DnsOnPort, Transaction, dns_port, login, queue_id_of, swaks,
                          swaks_server_lines, txt, wait_message_events)
 
@@ -32,14 +32,7 @@ def spf_chain(prefix, length):
     return records
 
 
-class SenderPermissions(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        try:
-            cls._setup()
-        except BaseException:
-            cls.tearDownClass()  # no server or peer is left behind
-            raise
+class SenderPermissions(RelayTestCase):
 
     @classmethod
     def _setup(cls):

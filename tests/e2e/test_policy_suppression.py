@@ -12,7 +12,7 @@ import unittest
 
 from aiosmtpd.controller import Controller
 
-from harness import Relay, message
+from harness import Relay, RelayTestCase, message
 from peers import free_port
 from policy_util import (Transaction, login, queue_id_of, swaks, swaks_server_lines,
                          wait_message_events)
@@ -34,14 +34,7 @@ class NextHop:
         return "451 4.3.0 try again later"
 
 
-class Suppression(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        try:
-            cls._setup()
-        except BaseException:
-            cls.tearDownClass()  # no server or peer is left behind
-            raise
+class Suppression(RelayTestCase):
 
     @classmethod
     def _setup(cls):
