@@ -39,8 +39,26 @@ int bound_udp(std::uint16_t& port) {
 class Dnsmasq : public ::testing::Test {
  protected:
   void SetUp() override {
+    // dnsmasq needs the port free for both UDP and TCP; another test may take it between our
+    // probe and dnsmasq's bind, so a dnsmasq that exits at once is retried on a new port.
+    for (int attempt = 0; attempt < 10 && !spawned(); ++attempt) {
+    }
+    ASSERT_GT(pid_, 0) << "dnsmasq could not start";
+    auto r = make_resolver("127.0.0.1:" + std::to_string(port_), std::chrono::seconds(3));
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    resolver_ = std::move(*r);
+    // Ready once it answers.
+    for (int i = 0; i < 100; ++i) {
+      if (!resolver_->a("mx-a.mail.test").records.empty()) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    FAIL() << "dnsmasq did not answer on port " << port_;
+  }
+
+  // Starts dnsmasq on a fresh port; false (and pid_ = -1) when it exited at once.
+  bool spawned() {
     int fd = bound_udp(port_);
-    ::close(fd);  // dnsmasq takes the port next; a race with another process is unlikely
+    ::close(fd);
     std::vector<std::string> args = {
         POSTERN_DNSMASQ, "--no-daemon", "--keep-in-foreground", "--port=" + std::to_string(port_),
         "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
@@ -53,16 +71,16 @@ class Dnsmasq : public ::testing::Test {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    ASSERT_EQ(posix_spawn(&pid_, POSTERN_DNSMASQ, nullptr, nullptr, argv.data(), environ), 0);
-    auto r = make_resolver("127.0.0.1:" + std::to_string(port_), std::chrono::seconds(3));
-    ASSERT_TRUE(r.ok()) << r.error().message;
-    resolver_ = std::move(*r);
-    // Ready once it answers.
-    for (int i = 0; i < 100; ++i) {
-      if (!resolver_->a("mx-a.mail.test").records.empty()) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (posix_spawn(&pid_, POSTERN_DNSMASQ, nullptr, nullptr, argv.data(), environ) != 0) {
+      pid_ = -1;
+      return false;
     }
-    FAIL() << "dnsmasq did not answer on port " << port_;
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {  // exited: the port was taken
+      pid_ = -1;
+      return false;
+    }
+    return true;
   }
   void TearDown() override {
     resolver_.reset();

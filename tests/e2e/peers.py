@@ -58,14 +58,18 @@ class Dns:
     --dns-rr. Anything else is NXDOMAIN-free REFUSED/empty; no upstream."""
 
     def __init__(self, records):
-        self.port = free_port(kind=socket.SOCK_DGRAM)
-        args = ["dnsmasq", "--no-daemon", "--port=%d" % self.port, "--listen-address=127.0.0.1",
-                "--bind-interfaces", "--no-resolv", "--no-hosts", "--conf-file=/dev/null",
-                "--user=root", "--group=root", "--log-facility=-"] + records
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(0.3)
-        if self.proc.poll() is not None:
-            raise RuntimeError("dnsmasq failed to start: %s" % " ".join(args))
+        # The port must be free for UDP and TCP; another test may take it first, so a dnsmasq
+        # that exits at once is retried on a new port.
+        for _ in range(10):
+            self.port = free_port(kind=socket.SOCK_DGRAM)
+            args = ["dnsmasq", "--no-daemon", "--port=%d" % self.port, "--listen-address=127.0.0.1",
+                    "--bind-interfaces", "--no-resolv", "--no-hosts", "--conf-file=/dev/null",
+                    "--user=root", "--group=root", "--log-facility=-"] + records
+            self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.3)
+            if self.proc.poll() is None:
+                return
+        raise RuntimeError("dnsmasq failed to start: %s" % " ".join(args))
 
     def stop(self):
         self.proc.terminate()
