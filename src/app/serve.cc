@@ -140,8 +140,7 @@ int serve(const config::Config& config) {
   for (auto& l : listeners) l->start();
   scheduler.start();
   log.info("started", {{"hostname", config.hostname},
-                       {"workers", workers.size()},
-                       {"queued", spool.list().size()}});
+                       {"workers", workers.size()}});
 
   asio::signal_set signals(workers.main(), SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& e, int sig) {

@@ -29,7 +29,6 @@ MessageLog::MessageLog(storage::Store& store, Logger& logger)
 
 void MessageLog::record(storage::MessageEvent event) {
   nlohmann::json line = message_event_json(event);
-  line["status"] = event.status;
   logger_.log(event.status == "rejected" || event.status == "bounced" || event.status == "expired" ? "warn" : "info",
               "message", std::move(line));
   writer_.record(std::move(event));

@@ -37,16 +37,4 @@ class Engine {
   virtual void not_queued(const Submission& s, const smtp::Envelope& envelope) = 0;
 };
 
-// Accepts everything (no policy): the default until the policy engine is wired.
-class PermissiveEngine final : public Engine {
- public:
-  Decision at_mail_from(const Submission&, const std::string&) override { return Decision::accept(); }
-  Decision at_rcpt(const Submission&, const std::string&) override { return Decision::accept(); }
-  DataDecision at_end_of_data(const Submission&, const smtp::Envelope&, std::string&) override {
-    return {};
-  }
-  void queued(const Submission&, const std::string&) override {}
-  void not_queued(const Submission&, const smtp::Envelope&) override {}
-};
-
 }  // namespace postern::policy
