@@ -32,6 +32,7 @@ AuthLog::AuthLog(storage::Store& store, Logger& logger)
 
 void AuthLog::record(storage::AuthEvent event) {
   logger_.log(event.result == "ok" ? "info" : "warn", "auth", auth_event_json(event));
+  for (EventSink* sink : sinks_) sink->on_auth(event);
   writer_.record(std::move(event));
 }
 

@@ -5,8 +5,11 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include <vector>
+
 #include "events/batch_writer.h"
 #include "events/logger.h"
+#include "events/sink.h"
 #include "storage/store.h"
 
 namespace postern::events {
@@ -18,9 +21,12 @@ class AuthLog {
   AuthLog(storage::Store& store, Logger& logger);
   void record(storage::AuthEvent event);
   void flush() { writer_.flush(); }
+  // Before the server starts; the sink must outlive this log.
+  void add_sink(EventSink* sink) { sinks_.push_back(sink); }
 
  private:
   Logger& logger_;
+  std::vector<EventSink*> sinks_;
   BatchWriter<storage::AuthEvent> writer_;
 };
 

@@ -31,6 +31,7 @@ void MessageLog::record(storage::MessageEvent event) {
   nlohmann::json line = message_event_json(event);
   logger_.log(event.status == "rejected" || event.status == "bounced" || event.status == "expired" ? "warn" : "info",
               "message", std::move(line));
+  for (EventSink* sink : sinks_) sink->on_message(event);
   writer_.record(std::move(event));
 }
 

@@ -230,6 +230,7 @@ void Scheduler::finish(const Group& group, const outbound::DeliveryResult& resul
     e.mx = result.mx;
     e.remote_reply = r.reply;
     e.attempt = d.attempts;
+    e.queued_at = d.queued_at;
     bool expired = false;
     switch (r.outcome) {
       case outbound::Outcome::Delivered:

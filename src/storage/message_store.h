@@ -39,6 +39,8 @@ struct MessageEvent {
   std::string mx;
   std::string remote_reply;
   int attempt = 0;
+  // Not stored: when the message was queued, for the sinks (delivery latency metric). 0 = unknown.
+  Millis queued_at = 0;
 };
 
 struct MessageEventFilter {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "storage/control_store.h"
 #include "storage/domain_store.h"
 #include "storage/message_store.h"
 #include "storage/policy_store.h"
@@ -25,8 +26,9 @@ struct StoreError : std::runtime_error {
 };
 
 // The whole store: accounts, users and the auth log here; domains, policy state and the
-// message log / delivery state in the interfaces it extends (one header each).
-class Store : public DomainStore, public PolicyStore, public MessageStore {
+// message log / delivery state, and the control plane (API keys, webhooks, stats) in the
+// interfaces it extends (one header each).
+class Store : public DomainStore, public PolicyStore, public MessageStore, public ControlStore {
  public:
   ~Store() override = default;
 

@@ -84,6 +84,26 @@ class SqliteStore final : public Store {
                                   const std::string& queue_id) override;
   Status release_idempotency_key(std::int64_t user_id, const std::string& key) override;
 
+  // --- ControlStore (sqlite_control.cc) ---
+  Result<ApiKey> create_api_key(const ApiKey& key) override;
+  std::optional<ApiKey> find_api_key_by_hash(const std::string& key_hash) override;
+  std::vector<ApiKey> list_api_keys(const std::optional<std::string>& account) override;
+  Status revoke_api_key(const std::string& name) override;
+  void touch_api_key(std::int64_t id, Millis when) override;
+  Result<Webhook> create_webhook(const Webhook& hook) override;
+  std::optional<Webhook> find_webhook(std::int64_t id) override;
+  std::vector<Webhook> list_webhooks(const std::optional<std::string>& account) override;
+  Status remove_webhook(std::int64_t id) override;
+  Status enqueue_webhook_deliveries(const std::vector<WebhookDelivery>& rows) override;
+  std::vector<WebhookDelivery> due_webhook_deliveries(Millis now, int limit) override;
+  Status update_webhook_delivery(const WebhookDelivery& row) override;
+  std::vector<WebhookDelivery> list_webhook_deliveries(std::int64_t webhook_id,
+                                                       const std::optional<std::string>& status,
+                                                       int limit) override;
+  Status redeliver_webhook_delivery(std::int64_t id, Millis now) override;
+  std::vector<HourlyStats> hourly_stats(Millis since,
+                                        const std::optional<std::string>& account) override;
+
   int schema_version() const { return schema_version_; }
 
  private:

@@ -1,0 +1,64 @@
+// webhooks: message and auth events POSTed as JSON to the configured endpoints (F15).
+//
+// Sink (an events::EventSink) turns each event into one pending WebhookDelivery per matching
+// active webhook (same account, or an admin hook; event type subscribed). Event types:
+// accepted delivered deferred bounced expired rejected (message log statuses) and auth_failed
+// (auth events with result "fail"). Writes go through a small in-memory queue flushed to the
+// store off the recording thread, so a login or a delivery never waits on it.
+//
+// Dispatcher polls the store for due deliveries (every second, and at once after a flush),
+// POSTs each body with
+//   Content-Type: application/json
+//   X-Postern-Event: <event>
+//   X-Postern-Delivery: <delivery id>
+//   X-Postern-Timestamp: <unix seconds>
+//   X-Postern-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>
+// A 2xx is delivered. Anything else is retried after 30 s, 2 min, 10 min, 1 h and 4 h (with
+// ±10 % jitter); after the 6th failed attempt the delivery is dead (the dashboard lists dead
+// letters and can redeliver them).
+#pragma once
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "events/logger.h"
+#include "events/sink.h"
+#include "storage/store.h"
+
+namespace postern::webhooks {
+
+// hex HMAC-SHA256(secret, timestamp + "." + body)
+std::string sign(const std::string& secret, const std::string& timestamp, const std::string& body);
+// The JSON body of one event: {"type","time","account","data":{...the log record...}}.
+std::string event_body(const storage::MessageEvent& e);
+std::string event_body(const storage::AuthEvent& e);
+// Delay before attempt n+1 after n failed attempts (n = 1..5); nullopt-like -1 when dead.
+std::int64_t retry_delay_ms(int failed_attempts);
+
+struct Settings {
+  std::vector<std::int64_t> schedule_ms{30'000, 120'000, 600'000, 3'600'000, 14'400'000};
+  std::chrono::milliseconds request_timeout{10'000};
+  std::chrono::milliseconds poll_interval{1'000};
+  int max_in_flight = 8;
+};
+
+class Dispatcher : public events::EventSink {
+ public:
+  Dispatcher(boost::asio::io_context& io, storage::Store& store, events::Logger& log,
+             const Clock& clock, Settings settings = {});
+  ~Dispatcher() override;
+  void on_auth(const storage::AuthEvent& e) override;
+  void on_message(const storage::MessageEvent& e) override;
+  void start();
+  void stop();
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace postern::webhooks
