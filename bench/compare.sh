@@ -246,6 +246,8 @@ tls = "starttls"
 [tls]
 cert = "$WORK/tls/cert.pem"
 key = "$WORK/tls/key.pem"
+[http]
+address = "127.0.0.1:0"
 [limits]
 max_connections_per_ip = 0   # T3 holds thousands of sessions from 127.0.0.1
 [[delivery.route]]

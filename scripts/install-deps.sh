@@ -8,7 +8,7 @@ build_pkgs=(cmake ninja-build g++ make pkg-config ccache
   libboost1.81-dev libssl-dev libsodium-dev libsqlite3-dev nlohmann-json3-dev
   libcli11-dev libtomlplusplus-dev libgtest-dev libgmock-dev libunbound-dev)
 test_pkgs=(openssl swaks msmtp curl python3 python3-aiosmtpd sqlite3 clang libclang-rt-14-dev python3-dkim python3-nacl
-  dnsmasq-base postfix)
+  dnsmasq-base postfix chromium prometheus haproxy)
 
 want=("${build_pkgs[@]}")
 case "${1:-all}" in
@@ -21,6 +21,11 @@ missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+# The browser tests need Node.js and npm: any installation will do (Debian's, or NodeSource's,
+# whose nodejs package carries npm and conflicts with Debian's npm package).
+if [ "${1:-all}" != build ] && ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 SUDO=""

@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "inbound/session.h"
+#include "policy/ip_allow_list.h"
 
 namespace postern::inbound {
 namespace asio = boost::asio;
@@ -17,6 +18,13 @@ SmtpListener::SmtpListener(net::Workers& workers, const config::Listener& listen
     : workers_(workers), listener_(listener), services_(services), acceptor_(workers.main()) {}
 
 Result<std::string> SmtpListener::bind() {
+  if (listener_.proxy_protocol) {
+    auto trusted = policy::IpAllowList::parse(listener_.trusted_proxies);
+    if (!trusted) return Error{"listener " + listener_.address + " trusted_proxies: " + trusted.error().message};
+    if (trusted->empty())
+      return Error{"listener " + listener_.address +
+                   ": proxy_protocol = true needs trusted_proxies (the load balancers' addresses)"};
+  }
   boost::system::error_code ec;
   auto address = asio::ip::make_address(listener_.host, ec);
   if (ec) return Error{"listener " + listener_.address + ": not an IP address"};

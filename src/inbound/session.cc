@@ -12,6 +12,8 @@
 #include "base/encoding.h"
 #include "base/random.h"
 #include "inbound/message_composer.h"
+#include "inbound/proxy_reader.h"
+#include "policy/ip_allow_list.h"
 #include "inbound/submission.h"
 #include "inbound/transport.h"
 #include "smtp/data_reader.h"
@@ -75,6 +77,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   awaitable<void> serve();
+  // PROXY protocol listeners (F20): only trusted peers, and they must send a valid header,
+  // whose source address then replaces the peer's. false = close without a word.
+  awaitable<bool> accept_proxy_header();
   awaitable<bool> read_more();
   awaitable<void> flush();
   // Sets the time by which the next read must complete. Deadlines usually move later, which
@@ -161,8 +166,34 @@ awaitable<void> Session::watch() {
   }
 }
 
+awaitable<bool> Session::accept_proxy_header() {
+  const std::string peer = client_ip_;
+  auto trusted = policy::IpAllowList::parse(listener_.trusted_proxies);
+  auto ip = policy::parse_ip(peer);
+  if (!trusted || trusted->empty() || !ip || !trusted->allows(*ip)) {
+    services_.log.warn("proxy_untrusted", {{"ip", peer}, {"listener", listener_.address}});
+    co_return false;
+  }
+  arm(10);
+  auto header = co_await read_proxy_header(io_);
+  if (!header) {
+    services_.log.warn("proxy_header_invalid", {{"ip", peer}, {"listener", listener_.address},
+                                                {"error", header.error().message}});
+    co_return false;
+  }
+  if (header->has_addresses) {
+    auto addr = asio::ip::make_address(header->source_ip);
+    if (addr.is_v6() && addr.to_v6().is_v4_mapped())
+      addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
+    client_ip_ = addr.to_string();
+    client_port_ = header->source_port;
+  }
+  co_return true;
+}
+
 awaitable<void> Session::serve() {
   const auto& cfg = services_.config;
+  if (listener_.proxy_protocol && !co_await accept_proxy_header()) co_return;
   auto ticket = services_.limiter->acquire(client_ip_);
   if (!ticket) {
     services_.log.warn("connection_refused", {{"ip", client_ip_}, {"reason", "too_many_connections"},

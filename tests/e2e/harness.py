@@ -50,24 +50,33 @@ def has_ipv6():
 class Relay:
     """One postern server with its own data directory."""
 
-    def __init__(self, extra_config="", ipv6=True, limits="", hold_mail=True):
+    def __init__(self, extra_config="", ipv6=True, limits="", hold_mail=True, proxy=None):
         """hold_mail: route all mail to a closed loopback port, so that accepted messages
         stay queued (deferred) and tests can inspect them; delivery tests pass False."""
         self.dir = tempfile.mkdtemp(prefix="postern-e2e-")
         self.data = os.path.join(self.dir, "var")
         self.config = os.path.join(self.dir, "postern.toml")
         self.ipv6 = ipv6 and has_ipv6()
-        listeners = [("127.0.0.1:0", "starttls"), ("127.0.0.1:0", "implicit"),
-                     ("127.0.0.1:0", "none")]
+        # (address, tls mode, key in self.ports, extra TOML lines)
+        listeners = [("127.0.0.1:0", "starttls", "starttls", ""), ("127.0.0.1:0", "implicit", "implicit", ""),
+                     ("127.0.0.1:0", "none", "none", "")]
         if self.ipv6:
-            listeners.append(("[::1]:0", "starttls"))
+            listeners.append(("[::1]:0", "starttls", "starttls6", ""))
+        if proxy is not None:
+            # proxy: the trusted_proxies list of two extra PROXY-protocol listeners,
+            # ports["proxy"] (STARTTLS) and ports["proxy_implicit"] (implicit TLS).
+            trusted = "trusted_proxies = [%s]\n" % ", ".join('"%s"' % t for t in proxy)
+            listeners.append(("127.0.0.1:0", "starttls", "proxy", "proxy_protocol = true\n" + trusted))
+            listeners.append(("127.0.0.1:0", "implicit", "proxy_implicit", "proxy_protocol = true\n" + trusted))
         text = 'hostname = "relay.test"\ndata_dir = "%s"\n' % self.data
         text += '[store]\nurl = "sqlite:%s/postern.db"\n' % self.data
-        for addr, mode in listeners:
-            text += '[[listener]]\naddress = "%s"\ntls = "%s"\n' % (addr, mode)
+        for addr, mode, _, extra in listeners:
+            text += '[[listener]]\naddress = "%s"\ntls = "%s"\n%s' % (addr, mode, extra)
         if hold_mail:
             text += '[[delivery.route]]\ndomain = "*"\nto = "127.0.0.1:1"\ntls = "none"\n'
         text += '[limits]\nmax_message_size = 1048576\nmax_recipients = 5\n' + limits
+        if "[http]" not in extra_config:
+            text += '[http]\naddress = "127.0.0.1:0"\n'
         text += extra_config
         with open(self.config, "w") as f:
             f.write(text)
@@ -75,6 +84,8 @@ class Relay:
         self.proc = None
         self.output = []
         self.ports = {}
+        self.http_url = None    # "http://127.0.0.1:<port>" once started
+        self._admin_key = None
 
     # --- process control -------------------------------------------------------------
     def start(self, timeout=30):
@@ -82,8 +93,9 @@ class Relay:
         self.proc = subprocess.Popen([BIN, "-c", self.config, "serve"], stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True, bufsize=1)
         seen = []
+        http_seen = False
         deadline = time.time() + timeout
-        while len(seen) < len(self.listeners):
+        while len(seen) < len(self.listeners) or not http_seen:
             if time.time() > deadline:
                 self.kill()
                 raise RuntimeError("server did not listen in time:\n" + "".join(self.output))
@@ -94,11 +106,14 @@ class Relay:
             m = re.match(r"listening smtp (\S+) tls=(\w+)", line)
             if m:
                 seen.append((m.group(1), m.group(2)))
+            m = re.match(r"listening http (\S+)", line)
+            if m:
+                http_seen = True
+                self.http_url = "http://" + m.group(1)
         self.ports = {}
-        for (addr, mode) in seen:
-            host, port = addr.rsplit(":", 1)
-            key = mode + ("6" if host.startswith("[") else "")
-            self.ports[key] = int(port)
+        # `listening smtp` lines come in the order of the configured listeners.
+        for (addr, mode), (_, _, key, _) in zip(seen, self.listeners):
+            self.ports[key] = int(addr.rsplit(":", 1)[1])
         self._reader = threading.Thread(target=self._drain, daemon=True)
         self._reader.start()
         return self
@@ -130,6 +145,39 @@ class Relay:
     def cleanup(self):
         self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    @property
+    def admin_key(self):
+        """An admin API key (made with the CLI on first use)."""
+        if self._admin_key is None:
+            out = self.cli("apikey", "add", "e2e-admin").stdout
+            self._admin_key = re.search(r"(pk_[A-Za-z0-9_-]{43})", out).group(1)
+        return self._admin_key
+
+    def api(self, method, path, body=None, key=None, headers=None):
+        """One API request; returns (status, parsed JSON or text or None)."""
+        import urllib.request
+        import urllib.error
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.http_url + path, data=data, method=method)
+        if key is None:
+            key = self.admin_key
+        if key:
+            req.add_header("Authorization", "Bearer " + key)
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        for k, v in (headers or {}).items():
+            req.add_header(k, v)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                status, raw, ctype = r.status, r.read(), r.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as e:
+            status, raw, ctype = e.code, e.read(), e.headers.get("Content-Type", "")
+        if not raw:
+            return status, None
+        if "json" in ctype:
+            return status, json.loads(raw)
+        return status, raw.decode("utf-8", "replace")
 
     def log_text(self):
         return "".join(self.output)
