@@ -47,6 +47,11 @@ ControlPlane::~ControlPlane() = default;
 
 storage::Store& ControlPlane::store() { return impl_->timed; }
 
+std::function<void(const std::string&)> ControlPlane::connection_counter() {
+  metrics::EventMetrics* metrics = &impl_->event_metrics;
+  return [metrics](const std::string& listener) { metrics->connection_opened(listener); };
+}
+
 void ControlPlane::attach(events::AuthLog& auth_log, events::MessageLog& message_log,
                           std::function<double()> active_sessions,
                           std::function<void()> wake_scheduler) {
@@ -55,8 +60,7 @@ void ControlPlane::attach(events::AuthLog& auth_log, events::MessageLog& message
   message_log.add_sink(&m.event_metrics);
   auth_log.add_sink(&m.dispatcher);
   message_log.add_sink(&m.dispatcher);
-  m.registry.gauge_fn("postern_sessions_active", "SMTP sessions open now.",
-                      std::move(active_sessions));
+  m.event_metrics.watch_active_sessions(std::move(active_sessions));
   storage::Store* store = &m.timed;
   m.registry.gauge_fn("postern_queue_messages", "Messages in the queue with recipients left to deliver.",
                       [store] { return double(store->queued_message_ids().size()); });

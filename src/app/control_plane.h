@@ -27,6 +27,8 @@ class ControlPlane {
   // Registers the metrics and webhook sinks on the logs; wires the gauges.
   void attach(events::AuthLog& auth_log, events::MessageLog& message_log,
               std::function<double()> active_sessions, std::function<void()> wake_scheduler);
+  // For inbound::Services::connection_opened: counts accepted connections per listener.
+  std::function<void(const std::string&)> connection_counter();
   // Binds the HTTP listener and prints `listening http <address>`.
   Status bind();
   void start();

@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
   cli::add_log_commands(app, ctx);
   cli::add_domain_commands(app, ctx);
   cli::add_suppression_commands(app, ctx);
+  cli::add_apikey_commands(app, ctx);
   app::add_queue_commands(app, load, ctx);
 
   try {

@@ -13,6 +13,8 @@
 #include <iostream>
 #include <thread>
 
+#include "app/control_plane.h"
+#include "auth/api_key.h"
 #include "auth/credential_cache.h"
 #include "auth/password_hash.h"
 #include "auth/verifier.h"
@@ -63,6 +65,43 @@ asio::awaitable<void> shut_down(net::Workers& workers, inbound::Services& servic
   workers.stop();
 }
 
+// Drops verified credentials whenever the store reports a change made elsewhere (another
+// process's CLI on SQLite; any node through LISTEN/NOTIFY on PostgreSQL). Logins re-read the
+// user row anyway; this bounds what a cached verification can outlive to one poll (250 ms).
+struct ChangeWatch {
+  storage::Store& store;
+  auth::CredentialCache& cache;
+  events::Logger& log;
+  std::int64_t seen = 0;
+  void poll() {
+    try {
+      std::int64_t now = store.change_marker();
+      if (now != seen) {
+        seen = now;
+        cache.clear();
+      }
+    } catch (const std::exception& e) {
+      log.warn("change_poll_failed", {{"error", e.what()}});
+    }
+  }
+};
+
+asio::awaitable<void> poll_once(ChangeWatch* watch) {
+  watch->poll();
+  co_return;
+}
+
+asio::awaitable<void> watch_changes(ChangeWatch* watch, asio::thread_pool* blocking,
+                                    const std::atomic<bool>* stopping) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (!stopping->load()) {
+    co_await asio::co_spawn(*blocking, poll_once(watch), asio::use_awaitable);
+    timer.expires_after(std::chrono::milliseconds(250));
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
 }  // namespace
 
 int serve(const config::Config& config) {
@@ -93,19 +132,25 @@ int serve(const config::Config& config) {
   // messages share journal commits and the spool's directory fsync (group commit). Argon2id
   // has its own per-core limit (auth::verify_password).
   net::Workers workers(config.workers ? config.workers : cores, std::max(16u, 4 * cores));
+#if POSTERN_CONTROL_PLANE
+  ControlPlane control(config, **store, workers, log);
+  storage::Store& db = control.store();  // timed for /metrics
+#else
+  storage::Store& db = **store;
+#endif
   SystemClock clock;
   auth::CredentialCache cache;
-  auth::CredentialVerifier verifier(**store, cache, clock);
-  events::AuthLog auth_log(**store, log);
-  events::MessageLog message_log(**store, log);
+  auth::CredentialVerifier verifier(db, cache, clock);
+  events::AuthLog auth_log(db, log);
+  events::MessageLog message_log(db, log);
   auto resolver = dns::make_resolver(config.resolver, std::chrono::seconds(config.dns_timeout_s));
   if (!resolver) {
     log.error("resolver_setup_failed", {{"error", resolver.error().message}});
     return 1;
   }
   auto deliverer = outbound::make_smtp_deliverer(config, **resolver, workers.blocking());
-  auto signer = dkim::make_signer(**store, config.data_dir);
-  auto policy = policy::make_engine(**store, **resolver, config, clock);
+  auto signer = dkim::make_signer(db, config.data_dir);
+  auto policy = policy::make_engine(db, **resolver, config, clock);
   auth::FailureThrottle throttle(
       auth::throttle_options(config.auth_max_failures_per_ip, config.auth_failure_window_s));
 
@@ -115,11 +160,11 @@ int serve(const config::Config& config) {
   scheduling.retry.schedule_s.assign(config.retry_schedule_s.begin(), config.retry_schedule_s.end());
   scheduling.max_in_flight = config.max_deliveries_in_flight;
   queue::Scheduler scheduler(workers.main(), [&workers]() -> boost::asio::io_context& { return workers.next(); },
-                             workers.blocking(), **store, spool, *deliverer, message_log, log,
+                             workers.blocking(), db, spool, *deliverer, message_log, log,
                              scheduling);
 
   inbound::Services services{config,   *tls,
-                             **store,  verifier, throttle,
+                             db,  verifier, throttle,
                              spool,    auth_log,
                              log,      std::make_shared<net::ConnectionLimiter>(config.max_connections_per_ip),
                              workers.blocking(), *policy,
@@ -137,8 +182,24 @@ int serve(const config::Config& config) {
     log.plain("listening smtp " + *bound + " tls=" + config::to_string(l.tls));
     listeners.push_back(std::move(listener));
   }
+#if POSTERN_CONTROL_PLANE
+  services.connection_opened = control.connection_counter();
+  control.attach(auth_log, message_log,
+                 [&services] { return double(services.active_sessions.load()); },
+                 [&scheduler] { scheduler.wake(); });
+  if (auto bound = control.bind(); !bound) {
+    log.error("listen_failed", {{"error", bound.error().message}});
+    return 1;
+  }
+#endif
   for (auto& l : listeners) l->start();
+#if POSTERN_CONTROL_PLANE
+  control.start();
+#endif
   scheduler.start();
+  ChangeWatch change_watch{db, cache, log};
+  asio::co_spawn(workers.main(), watch_changes(&change_watch, &workers.blocking(), &services.stopping),
+                 asio::detached);
   log.info("started", {{"hostname", config.hostname},
                        {"workers", workers.size()}});
 
@@ -147,6 +208,9 @@ int serve(const config::Config& config) {
     if (e) return;
     log.info("stopping", {{"signal", sig}});
     scheduler.stop();
+#if POSTERN_CONTROL_PLANE
+    control.stop();
+#endif
     asio::co_spawn(workers.main(), shut_down(workers, services, listeners), asio::detached);
   });
   workers.run();
@@ -193,7 +257,27 @@ int init(const std::string& config_path, const std::string& data_dir) {
     std::cerr << "postern: error: " << s.error().message << "\n";
     return 1;
   }
-  std::cout << "ready: store " << config->store_url << ", spool " << spool.dir() << "\n";
+  // The admin API key of interface.md ("make run"): made once, printed once.
+  bool have_admin = false;
+  for (const auto& key : (*store)->list_api_keys(std::string()))
+    if (key.account.empty()) have_admin = true;
+  if (!have_admin) {
+    std::string key = auth::generate_api_key();
+    storage::ApiKey row;
+    row.name = "admin";
+    row.key_hash = auth::hash_api_key(key);
+    row.prefix = auth::api_key_prefix(key);
+    auto made_key = (*store)->create_api_key(row);
+    if (!made_key) {
+      std::cerr << "postern: error: " << made_key.error().message << "\n";
+      return 1;
+    }
+    std::cout << "admin API key (shown only once; for the dashboard and /api/v1): " << key << "\n";
+  } else {
+    std::cout << "an admin API key exists (postern apikey list; postern apikey add NAME makes another)\n";
+  }
+  std::cout << "ready: store " << config->store_url << ", spool " << spool.dir() << ", dashboard http://"
+            << config->http_address << "/\n";
   return 0;
 }
 

@@ -39,5 +39,7 @@ void add_log_commands(CLI::App& app, Context& ctx);
 // `suppression add|remove|list|import|export` (suppression_commands.cc).
 void add_suppression_commands(CLI::App& app, Context& ctx);
 void add_domain_commands(CLI::App& app, Context& ctx);
+// `apikey add|list|revoke`: API keys of the HTTP API (apikey_commands.cc).
+void add_apikey_commands(CLI::App& app, Context& ctx);
 
 }  // namespace postern::cli

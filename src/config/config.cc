@@ -189,6 +189,27 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
       if (c.retry_schedule_s.empty()) return err(origin, "[delivery] retry_schedule must not be empty");
     }
   }
+  if (auto* webhooks = root["webhooks"].as_table()) {
+    if (!read_duration(*webhooks, "timeout", c.webhook_timeout_s, problem))
+      return err(origin, "[webhooks] " + problem);
+    if (c.webhook_timeout_s < 1 || c.webhook_timeout_s > 300)
+      return err(origin, "[webhooks] timeout must be between 1s and 5m");
+    if (auto* schedule = (*webhooks)["retry_schedule"].as_array()) {
+      c.webhook_retry_schedule_s.clear();
+      for (auto& step : *schedule) {
+        std::optional<std::int64_t> secs;
+        if (auto text = step.value<std::string>()) secs = parse_duration_seconds(*text);
+        else if (auto n = step.value<std::int64_t>()) secs = *n;
+        if (!secs || *secs < 1 || *secs > 7LL * 86400)
+          return err(origin, "[webhooks] retry_schedule entries must be durations like \"2m\" (1 s to 7 d)");
+        c.webhook_retry_schedule_s.push_back(static_cast<std::uint32_t>(*secs));
+      }
+      if (c.webhook_retry_schedule_s.size() > 20)
+        return err(origin, "[webhooks] retry_schedule has at most 20 steps");
+    } else if ((*webhooks)["retry_schedule"]) {
+      return err(origin, "[webhooks] retry_schedule must be an array of durations");
+    }
+  }
   if (auto* auth = root["auth"].as_table()) {
     if (!read_uint(*auth, "max_failures_per_ip", c.auth_max_failures_per_ip, problem) ||
         !read_duration(*auth, "failure_window", c.auth_failure_window_s, problem))

@@ -66,6 +66,10 @@ struct Config {
   // [policy] spf_include: the host a sender domain's SPF must include for sender mode `any`
   // (default "_spf.<hostname>").
   std::string spf_include;
+  // [webhooks] (src/webhooks): back-off between failed attempts (after the last step fails
+  // the delivery is dead) and the timeout of one POST.
+  std::vector<std::uint32_t> webhook_retry_schedule_s{30, 120, 600, 3600, 14400};
+  std::uint32_t webhook_timeout_s = 10;
   std::uint32_t workers = 0;  // event-loop threads; 0 = one per core
   std::string path;           // the file this came from
 };

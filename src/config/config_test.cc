@@ -118,3 +118,24 @@ TEST(Config, DeliveryQueueSettings) {
   EXPECT_FALSE(parse_config("[[listener]]\naddress=\"127.0.0.1:1\"\n[delivery]\nretry_schedule=[\"0s\"]\n", "f").ok());
   EXPECT_EQ(parse_config(default_config_text("var"), "d")->max_queue_age_s, 5u * 86400);
 }
+
+TEST(Config, WebhookSettings) {
+  auto d = parse_config(default_config_text("var"), "d");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->webhook_retry_schedule_s, (std::vector<std::uint32_t>{30, 120, 600, 3600, 14400}));
+  EXPECT_EQ(d->webhook_timeout_s, 10u);
+  auto c = parse_config("[[listener]]\naddress=\"127.0.0.1:1\"\n[webhooks]\n"
+                        "retry_schedule=[\"1s\", 2, \"1m\"]\ntimeout=\"3s\"\n", "f");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->webhook_retry_schedule_s, (std::vector<std::uint32_t>{1, 2, 60}));
+  EXPECT_EQ(c->webhook_timeout_s, 3u);
+  auto none = parse_config("[[listener]]\naddress=\"127.0.0.1:1\"\n[webhooks]\nretry_schedule=[]\n", "f");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->webhook_retry_schedule_s.empty());  // dead after the first failure
+  for (const char* bad : {"retry_schedule=[\"0s\"]", "retry_schedule=[\"soon\"]", "retry_schedule=\"1s\"",
+                          "timeout=\"0s\"", "timeout=\"1h\"", "timeout=\"x\""}) {
+    auto r = parse_config(std::string("[[listener]]\naddress=\"127.0.0.1:1\"\n[webhooks]\n") + bad + "\n", "f");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.error().message.find("[webhooks]"), std::string::npos) << r.error().message;
+  }
+}

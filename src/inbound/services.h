@@ -41,6 +41,8 @@ struct Services {
   std::function<void()> message_queued;  // wakes the delivery scheduler; thread-safe
   std::atomic<bool> stopping{false};
   std::atomic<std::uint64_t> active_sessions{0};
+  // Counts an accepted connection (metrics); set before the listeners start; may be empty.
+  std::function<void(const std::string& listener)> connection_opened = {};
 };
 
 }  // namespace postern::inbound

@@ -193,6 +193,7 @@ awaitable<bool> Session::accept_proxy_header() {
 
 awaitable<void> Session::serve() {
   const auto& cfg = services_.config;
+  if (services_.connection_opened) services_.connection_opened(listener_.address);
   if (listener_.proxy_protocol && !co_await accept_proxy_header()) co_return;
   auto ticket = services_.limiter->acquire(client_ip_);
   if (!ticket) {

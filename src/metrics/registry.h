@@ -22,6 +22,7 @@ class Counter {
  public:
   void inc(double by = 1);
   double value() const;
+
  private:
   std::atomic<double> value_{0};
 };
@@ -31,6 +32,7 @@ class Gauge {
   void set(double v);
   void add(double by);
   double value() const;
+
  private:
   std::atomic<double> value_{0};
 };
@@ -46,6 +48,7 @@ class Histogram {
     std::uint64_t count = 0;
   };
   Snapshot snapshot() const;
+
  private:
   mutable std::mutex mu_;
   std::vector<double> bounds_;
@@ -56,12 +59,20 @@ class Histogram {
 
 class Registry {
  public:
+  Registry();
+  ~Registry();
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+
   // Returns the child with these labels, created on first use; references stay valid for the
   // registry's life. Declaring the same name twice with another type throws std::logic_error.
   Counter& counter(const std::string& name, const std::string& help, const Labels& labels = {});
   Gauge& gauge(const std::string& name, const std::string& help, const Labels& labels = {});
   Histogram& histogram(const std::string& name, const std::string& help,
                        const std::vector<double>& bounds, const Labels& labels = {});
+  // Declares a counter family without any child yet (listed with no samples until the first
+  // labelled child is made), so that it renders in declaration order from the first scrape.
+  void counter_family(const std::string& name, const std::string& help);
   // A gauge computed at scrape time (queue size, active sessions). Called while rendering.
   void gauge_fn(const std::string& name, const std::string& help, std::function<double()> fn);
 
@@ -73,6 +84,10 @@ class Registry {
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<Family>> families_;
 };
+
+// A sample value or bound as the text format writes it: "+Inf", "-Inf", "NaN", "3", "0.25",
+// "1e-05" (shortest form that reads back as the same double).
+std::string format_value(double v);
 
 // Delivery latency / store latency buckets, in seconds.
 std::vector<double> latency_buckets();       // 0.005 .. 3600 (delivery, queue to delivered)

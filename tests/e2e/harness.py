@@ -50,7 +50,7 @@ def has_ipv6():
 class Relay:
     """One postern server with its own data directory."""
 
-    def __init__(self, extra_config="", ipv6=True, limits="", hold_mail=True, proxy=None):
+    def __init__(self, extra_config="", ipv6=True, limits="", hold_mail=True, proxy=None, store_url=None):
         """hold_mail: route all mail to a closed loopback port, so that accepted messages
         stay queued (deferred) and tests can inspect them; delivery tests pass False."""
         self.dir = tempfile.mkdtemp(prefix="postern-e2e-")
@@ -69,7 +69,7 @@ class Relay:
             listeners.append(("127.0.0.1:0", "starttls", "proxy", "proxy_protocol = true\n" + trusted))
             listeners.append(("127.0.0.1:0", "implicit", "proxy_implicit", "proxy_protocol = true\n" + trusted))
         text = 'hostname = "relay.test"\ndata_dir = "%s"\n' % self.data
-        text += '[store]\nurl = "sqlite:%s/postern.db"\n' % self.data
+        text += '[store]\nurl = "%s"\n' % (store_url or "sqlite:%s/postern.db" % self.data)
         for addr, mode, _, extra in listeners:
             text += '[[listener]]\naddress = "%s"\ntls = "%s"\n%s' % (addr, mode, extra)
         if hold_mail:

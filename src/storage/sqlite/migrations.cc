@@ -82,6 +82,7 @@ const Migration kMigrations[] = {
     {2, "deliveries, message_events", kMessagesSchema},
     {3, "domains and DKIM selectors", kDomainsSchema},
     {4, "policy counters, suppressions, idempotency keys", kPolicySchema},
+    {5, "api keys, webhooks, webhook deliveries", kControlSchema},
 };
 
 int current_version(Connection& conn) {

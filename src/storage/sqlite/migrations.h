@@ -19,6 +19,7 @@ struct Migration {
 extern const char* const kMessagesSchema;  // schema_messages.cc
 extern const char* const kDomainsSchema;   // schema_domains.cc
 extern const char* const kPolicySchema;    // schema_policy.cc
+extern const char* const kControlSchema;   // schema_control.cc
 
 std::span<const Migration> migrations();
 // Applies the pending migrations; returns the schema version now in force. Throws SqliteError.
