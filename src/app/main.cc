@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "app/open_store.h"
 #include "app/queue_commands.h"
 #include "app/serve.h"
 #include "cli/cli.h"
@@ -36,7 +37,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<storage::Store> store;
   cli::Context ctx{[&]() -> storage::Store& {
                      if (!store) {
-                       auto s = storage::open_store(load().store_url);
+                       auto s = app::open_store(load().store_url);
                        if (!s) throw cli::CommandError(s.error().message);
                        store = std::move(s.value());
                      }

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "app/control_plane.h"
+#include "app/open_store.h"
 #include "auth/api_key.h"
 #include "auth/credential_cache.h"
 #include "auth/password_hash.h"
@@ -115,7 +116,7 @@ int serve(const config::Config& config) {
     log.error("tls_setup_failed", {{"error", tls.error().message}});
     return 1;
   }
-  auto store = storage::open_store(config.store_url);
+  auto store = open_store(config.store_url);
   if (!store) {
     log.error("store_open_failed", {{"error", store.error().message}});
     return 1;
@@ -247,7 +248,7 @@ int init(const std::string& config_path, const std::string& data_dir) {
   if (*made)
     std::cout << "generated a SELF-SIGNED certificate " << config->tls_cert
               << " (clients must skip verification; set [tls] cert/key for production)\n";
-  auto store = storage::open_store(config->store_url);
+  auto store = open_store(config->store_url);
   if (!store) {
     std::cerr << "postern: error: " << store.error().message << "\n";
     return 1;
