@@ -37,7 +37,8 @@ Result<std::string> SmtpListener::bind() {
   auto local = acceptor_.local_endpoint();
   std::string host = local.address().to_string();
   if (local.address().is_v6()) host = "[" + host + "]";
-  return host + ":" + std::to_string(local.port());
+  listener_.address = host + ":" + std::to_string(local.port());
+  return listener_.address;
 }
 
 void SmtpListener::start() {

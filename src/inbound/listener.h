@@ -24,7 +24,8 @@ class SmtpListener {
 
  private:
   net::Workers& workers_;
-  const config::Listener& listener_;
+  // A copy whose address becomes the bound one (port 0 resolved), for logs and metrics.
+  config::Listener listener_;
   Services& services_;
   boost::asio::ip::tcp::acceptor acceptor_;
 };
