@@ -3,24 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include "base/time.h"
+#include "queue/queue_json.h"
 #include "queue/spool.h"
 
 namespace postern::app {
-namespace {
-
-nlohmann::json message_json(const queue::EnvelopeRecord& e, const std::vector<storage::Delivery>& rows) {
-  nlohmann::json recipients = nlohmann::json::array();
-  for (const auto& d : rows)
-    recipients.push_back({{"rcpt", d.recipient}, {"status", d.status}, {"attempts", d.attempts},
-                          {"next_attempt_at", d.status == "queued" ? nlohmann::json(format_iso8601(d.next_attempt_at)) : nlohmann::json(nullptr)},
-                          {"last_reply", d.last_reply}, {"mx", d.mx}});
-  return {{"id", e.id}, {"mail_from", e.mail_from}, {"rcpt", e.recipients},
-          {"user", e.username}, {"user_id", e.user_uuid}, {"account", e.account},
-          {"ip", e.client_ip}, {"size", e.size}, {"received_at", format_iso8601(e.received_at)},
-          {"recipients", recipients}};
-}
-
-}  // namespace
 
 void add_queue_commands(CLI::App& app, std::function<const config::Config&()> config,
                         cli::Context& ctx) {
@@ -35,7 +21,7 @@ void add_queue_commands(CLI::App& app, std::function<const config::Config&()> co
     auto all = spool().list();
     if (*json) {
       nlohmann::json arr = nlohmann::json::array();
-      for (auto& e : all) arr.push_back(message_json(e, ctx.store().deliveries_of(e.id)));
+      for (auto& e : all) arr.push_back(queue::queued_message_json(e, ctx.store().deliveries_of(e.id)));
       ctx.out << arr.dump(2) << "\n";
       return;
     }

@@ -41,5 +41,11 @@ json user_to_json(const storage::SmtpUser& u) {
   };
 }
 
+void add_quota_usage(json& doc, const storage::SmtpUser& user, std::int64_t used,
+                     Millis period_start) {
+  doc["quota_used"] = used;
+  doc["quota_period_start"] = user.quota_period == "total" ? json(nullptr)
+                                                           : time_or_null(period_start);
+}
 
 }  // namespace postern::cli

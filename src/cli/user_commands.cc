@@ -143,9 +143,7 @@ void show_user(Context& ctx, const UserArgs& a) {
   const storage::QuotaUsage usage = ctx.store().quota_usage(user.id, period);
   if (a.json) {
     nlohmann::json doc = user_to_json(user);
-    doc["quota_used"] = usage.used;
-    doc["quota_period_start"] = user.quota_period == "total" ? nlohmann::json(nullptr)
-                                                             : time_or_null(period);
+    add_quota_usage(doc, user, usage.used, period);
     ctx.out << doc.dump(2) << '\n';
   } else {
     print_user(ctx.out, user);

@@ -6,7 +6,9 @@ namespace postern::dkim {
 
 Result<storage::Domain> add_domain_with_keys(storage::Store& store, const KeyStore& keys,
                                              const std::string& account,
-                                             const std::string& raw_domain, Millis now) {
+                                             const std::string& raw_domain, Millis now,
+                                             const std::vector<storage::DkimAlgorithm>& algorithms) {
+  if (algorithms.empty()) return Error{"at least one DKIM algorithm is needed"};
   auto name = storage::normalize_domain_name(raw_domain);
   if (!name) return name.error();
   if (!store.find_account(account)) return Error{"no such account: " + account};
@@ -16,7 +18,7 @@ Result<storage::Domain> add_domain_with_keys(storage::Store& store, const KeySto
   if (auto s = keys.remove_domain(*name); !s) return s.error();
 
   std::vector<storage::DkimSelector> selectors;
-  for (auto algorithm : {storage::DkimAlgorithm::Rsa, storage::DkimAlgorithm::Ed25519}) {
+  for (auto algorithm : algorithms) {
     auto sel = keys.generate(*name, algorithm, now);
     if (!sel) {
       (void)keys.remove_domain(*name);

@@ -25,6 +25,7 @@ using BlockingHandler = std::function<Response(const Request&)>;
 struct ServerOptions {
   std::string address = "127.0.0.1:8025";  // host:port, port 0 = pick one
   std::size_t max_body = 1 << 20;
+  std::size_t max_connections = 1000;  // beyond: 503 and close
 };
 
 class Server {
@@ -35,6 +36,8 @@ class Server {
   // Binds and listens; returns the actual "host:port".
   Result<std::string> bind();
   void start();
+  // Stops accepting; idle keep-alive connections close, a request in progress is answered
+  // with Connection: close. Any thread.
   void close();
 
  private:
