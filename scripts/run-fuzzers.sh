@@ -12,6 +12,8 @@ status=0
 while IFS= read -r bin; do
   name=$(basename "$bin" _fuzz)
   corpus=$(find src -type d -path "*/testdata/fuzz/$name" | head -n1)
+  # dkim_message -> dkim/testdata/fuzz/message: the module prefix may be left out.
+  [ -n "$corpus" ] || corpus=$(find src -type d -path "*/testdata/fuzz/${name#*_}" | head -n1)
   [ -n "$corpus" ] || { echo "no corpus for $name"; continue; }
   mkdir -p "$out/$name"
   echo "== $name (${seconds}s, corpus $corpus)"
