@@ -196,6 +196,33 @@ TEST_F(ResourcesTest, AccountFilteringOfLogsFindsOlderEventsPastOtherAccounts) {
   EXPECT_EQ(a.json[0]["username"], "app");
 }
 
+TEST_F(ResourcesTest, MessageLogsFilterByIpAndAccountInTheStore) {
+  add_message_event("acme", "Q1", "accepted");  // from 192.0.2.1
+  storage::MessageEvent e;
+  e.time = clock_.now_ms();
+  e.id = "Q2";
+  e.user = "globex-app";
+  e.account = "globex";
+  e.ip = "198.51.100.9";
+  e.status = "accepted";
+  ASSERT_TRUE(store().append_message_events({&e, 1}).ok());
+  for (int i = 0; i < 30; ++i) add_message_event("globex", "Q3", "deferred");
+  EXPECT_EQ(call("GET", "/api/v1/logs/messages?ip=198.51.100.9").json.size(), 1u);
+  Answer by_ip = call("GET", "/api/v1/logs/messages?ip=192.0.2.1&limit=100");
+  EXPECT_EQ(by_ip.json.size(), 31u);
+  // An account key: its own events only, found past the newer ones of another account.
+  Answer mine = call("GET", "/api/v1/logs/messages?ip=192.0.2.1&limit=5", {}, acme_key_);
+  ASSERT_EQ(mine.json.size(), 1u);
+  EXPECT_EQ(mine.json[0]["id"], "Q1");
+  EXPECT_EQ(call("GET", "/api/v1/logs/messages?ip=198.51.100.9", {}, acme_key_).json.size(), 0u);
+  EXPECT_EQ(call("GET", "/api/v1/logs/messages?account=globex&status=accepted").json.size(), 1u);
+  EXPECT_EQ(call("GET", "/api/v1/logs/messages?account=acme&limit=2").json.size(), 1u);
+  add_auth_event(std::string("globex"), "g", "fail");
+  add_auth_event(std::string("acme"), "app", "ok");
+  EXPECT_EQ(call("GET", "/api/v1/logs/auth?account=globex").json.size(), 1u);
+  EXPECT_EQ(call("GET", "/api/v1/logs/auth?account=globex", {}, acme_key_).status, 403);
+}
+
 TEST_F(ResourcesTest, Queue) {
   int woken = 0;
   api_ = std::make_unique<Api>(Dependencies{*store_, config_, {}, [&woken] { ++woken; }, nullptr,

@@ -14,7 +14,7 @@ namespace postern::cli {
 namespace {
 
 struct AuthLogArgs {
-  std::string user, ip, result, since;
+  std::string user, ip, account, result, since;
   int limit = 100;
   bool json = false;
 };
@@ -31,6 +31,7 @@ storage::AuthEventFilter to_filter(const AuthLogArgs& a, Millis now) {
   storage::AuthEventFilter filter;
   if (!a.user.empty()) filter.username = a.user;
   if (!a.ip.empty()) filter.ip = a.ip;
+  if (!a.account.empty()) filter.account = unwrap(normalize_account_name(a.account));
   if (!a.result.empty()) filter.result = a.result;
   filter.since = since_cutoff(a.since, now);
   filter.limit = a.limit;
@@ -38,7 +39,7 @@ storage::AuthEventFilter to_filter(const AuthLogArgs& a, Millis now) {
 }
 
 struct MessageLogArgs {
-  std::string user, id, status, since;
+  std::string user, id, status, account, ip, since;
   int limit = 100;
   bool json = false;
 };
@@ -48,6 +49,8 @@ void show_message_log(Context& ctx, const MessageLogArgs& a) {
   if (!a.user.empty()) filter.user = a.user;
   if (!a.id.empty()) filter.id = a.id;
   if (!a.status.empty()) filter.status = a.status;
+  if (!a.account.empty()) filter.account = unwrap(normalize_account_name(a.account));
+  if (!a.ip.empty()) filter.ip = a.ip;
   filter.since = since_cutoff(a.since, now_ms());
   filter.limit = a.limit;
   auto events = ctx.store().query_message_events(filter);
@@ -117,6 +120,7 @@ void add_log_commands(CLI::App& app, Context& ctx) {
   CLI::App* auth = group->add_subcommand("auth", "AUTH attempts, newest first");
   auth->add_option("--user", args->user, "Only this username (as sent)");
   auth->add_option("--ip", args->ip, "Only this source IP");
+  auth->add_option("--account", args->account, "Only the users of this account");
   auth->add_option("--result", args->result, "ok or fail")
       ->check(CLI::IsMember({"ok", "fail"}));
   auth->add_option("--since", args->since, "Only events newer than this long ago (1h, 30m, 2d)");
@@ -129,6 +133,8 @@ void add_log_commands(CLI::App& app, Context& ctx) {
   CLI::App* messages = group->add_subcommand("messages", "Message events, newest first");
   messages->add_option("--user", margs->user, "Only this SMTP user");
   messages->add_option("--id", margs->id, "Only this queue id");
+  messages->add_option("--account", margs->account, "Only this account's messages");
+  messages->add_option("--ip", margs->ip, "Only messages submitted from this client IP");
   messages->add_option("--status", margs->status, "accepted, rejected, deferred, delivered, bounced, expired, suppressed")
       ->check(CLI::IsMember({"accepted", "rejected", "deferred", "delivered", "bounced", "expired", "suppressed"}));
   messages->add_option("--since", margs->since, "Only events newer than this long ago (1h, 30m, 2d)");

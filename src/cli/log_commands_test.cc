@@ -1,4 +1,5 @@
-// `log auth` driven through CLI11 over a real SqliteStore: JSON shape and every filter.
+// `log auth` and `log messages` driven through CLI11 over a real SqliteStore: JSON shape and
+// every filter.
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_test_support.h"
@@ -95,6 +96,45 @@ TEST_F(LogCommands, Filters) {
   EXPECT_EQ(reasons(log({"--user", "alice", "--ip", "192.0.2.1", "--result", "ok"})),
             std::vector<std::string>{"ip_not_allowed"});
   EXPECT_TRUE(log({"--since", "30s"}).empty());
+  // Unknown users belong to no account.
+  EXPECT_EQ(reasons(log({"--account", "ACME"})),
+            (std::vector<std::string>{"ip_not_allowed", "ok", "bad_password"}));
+  EXPECT_EQ(reasons(log({"--account", "acme", "--ip", "192.0.2.1"})),
+            (std::vector<std::string>{"ip_not_allowed", "bad_password"}));
+  EXPECT_TRUE(log({"--account", "beta"}).empty());
+}
+
+TEST_F(LogCommands, MessagesFilterByAccountAndIp) {
+  const Millis now = now_ms();
+  auto message = [&](Millis ago, std::string id, std::string account, std::string ip) {
+    storage::MessageEvent e;
+    e.time = now - ago;
+    e.id = std::move(id);
+    e.user = account + "-app";
+    e.account = std::move(account);
+    e.ip = std::move(ip);
+    e.status = "accepted";
+    return e;
+  };
+  std::vector<storage::MessageEvent> events = {
+      message(3000, "Q1", "acme", "192.0.2.1"),
+      message(2000, "Q2", "beta", "192.0.2.1"),
+      message(1000, "Q3", "acme", "2001:db8::5"),
+  };
+  ASSERT_TRUE(store().append_message_events(events).ok());
+  auto ids = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {"log", "messages", "--json"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<std::string> out;
+    for (const auto& e : nlohmann::json::parse(run(argv))) out.push_back(e["id"]);
+    return out;
+  };
+  EXPECT_EQ(ids({}), (std::vector<std::string>{"Q3", "Q2", "Q1"}));
+  EXPECT_EQ(ids({"--account", "acme"}), (std::vector<std::string>{"Q3", "Q1"}));
+  EXPECT_EQ(ids({"--ip", "192.0.2.1"}), (std::vector<std::string>{"Q2", "Q1"}));
+  EXPECT_EQ(ids({"--ip", "2001:db8::5", "--account", "acme"}), std::vector<std::string>{"Q3"});
+  EXPECT_TRUE(ids({"--ip", "2001:db8::5", "--account", "beta"}).empty());
+  EXPECT_EQ(error_of({"log", "messages", "--account", "Not An Account!"}).empty(), false);
 }
 
 TEST_F(LogCommands, HumanFormIsOneLinePerEvent) {

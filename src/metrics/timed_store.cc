@@ -29,6 +29,7 @@ enum class TimedStore::Op : int {
   quota_usage,
   set_account_rate,
   account_rate,
+  try_add_rate,
   add_suppression,
   remove_suppression,
   list_suppressions,
@@ -92,6 +93,7 @@ constexpr const char* kOpNames[] = {
     "quota_usage",
     "set_account_rate",
     "account_rate",
+    "try_add_rate",
     "add_suppression",
     "remove_suppression",
     "list_suppressions",
@@ -145,7 +147,7 @@ class TimedStore::Timer {
   std::chrono::steady_clock::time_point start_;
 };
 
-static_assert(sizeof(kOpNames) / sizeof(kOpNames[0]) == 56);
+static_assert(sizeof(kOpNames) / sizeof(kOpNames[0]) == 57);
 
 TimedStore::TimedStore(storage::Store& inner, Registry& registry)
     : inner_(inner),
@@ -293,6 +295,12 @@ Status TimedStore::set_account_rate(const std::string& account, const std::strin
 std::string TimedStore::account_rate(std::int64_t account_id) {
   Timer t(*this, Op::account_rate);
   return inner_.account_rate(account_id);
+}
+
+Result<std::optional<std::size_t>> TimedStore::try_add_rate(
+    std::span<const storage::RateLimitKey> limits, Millis now) {
+  Timer t(*this, Op::try_add_rate);
+  return inner_.try_add_rate(limits, now);
 }
 
 Result<bool> TimedStore::add_suppression(const std::string& account, const std::string& address,

@@ -57,3 +57,19 @@ TEST(TimedStore, ErrorsAreForwardedAndStillTimed) {
   EXPECT_FALSE(store.set_account_status("nobody", storage::AccountStatus::Suspended, "x").ok());
   EXPECT_EQ(count_of(r, "set_account_status"), 1u);
 }
+
+TEST(TimedStore, SharedRateCountersAreForwardedAndTimed) {
+  storage::testing::TempDir dir;
+  auto inner = storage::open_store("sqlite:" + dir.file("t.db"));
+  ASSERT_TRUE(inner.ok());
+  Registry r;
+  TimedStore store(**inner, r);
+  std::vector<storage::RateLimitKey> limits{{"user:x", 1, 60'000}};
+  auto first = store.try_add_rate(limits, 1000);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_FALSE(first->has_value());
+  auto second = (*inner)->try_add_rate(limits, 1000);  // the inner store counted the first
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, std::optional<std::size_t>(0));
+  EXPECT_EQ(count_of(r, "try_add_rate"), 1u);
+}

@@ -8,6 +8,7 @@ namespace {
 const Migration kMigrations[] = {
     {1, "accounts, users, auth log, messages, domains, policy, control plane, change triggers",
      kSchemaV1},
+    {2, "shared rate counters, log indexes by account", kRatesSchema},
 };
 
 }  // namespace

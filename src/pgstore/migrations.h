@@ -19,6 +19,8 @@ struct Migration {
 
 // Migration 1: the whole schema as of issue 8 (schema.cc).
 extern const char* const kSchemaV1;
+// Migration 2: shared rate counters and postern_try_add_rate (schema_rates.cc).
+extern const char* const kRatesSchema;
 
 // The advisory lock key that serialises migrations (per database).
 inline constexpr std::int64_t kMigrationLock = 0x706f737465726e;  // "postern"

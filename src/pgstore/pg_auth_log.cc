@@ -76,6 +76,7 @@ std::vector<AuthEvent> PgStore::query_auth_events(const storage::AuthEventFilter
   };
   if (filter.username) where("lower(username) =", storage::normalize_name(*filter.username));
   if (filter.ip) where("ip =", *filter.ip);
+  if (filter.account) where("account =", storage::normalize_name(*filter.account));
   if (filter.result) where("result =", *filter.result);
   if (filter.since) where("time >=", *filter.since);
   const int limit = filter.limit <= 0 ? kDefaultLimit : std::min(filter.limit, kMaxLimit);

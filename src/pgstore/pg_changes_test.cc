@@ -221,6 +221,42 @@ TEST_F(TwoNodes, QuotaChargesFromTwoNodesAndTwentyThreadsNeverPassTheLimit) {
   EXPECT_EQ(b_->quota_usage(u->id, 1000).used, kLimit);
 }
 
+TEST_F(TwoNodes, RateLimitsFromTwoNodesAndTwentyThreadsNeverPassTheirMax) {
+  // The user's and its account's limits, as policy::RateLimit asks on every MAIL FROM; the
+  // threads' clocks differ by a few ms, all within the first bucket of both windows.
+  constexpr Millis kT0 = 1'800'000'000'000;
+  const storage::RateLimitKey user{"user:0b1e", 61, 60'000};
+  const storage::RateLimitKey account{"account:1", 90, 3'600'000};
+  std::atomic<int> counted{0}, refused{0}, failed{0};
+  std::vector<std::thread> threads;
+  for (PgStore* node : {a_.get(), b_.get()})
+    for (int t = 0; t < 10; ++t)
+      threads.emplace_back([&, node, t] {
+        for (int i = 0; i < 10; ++i) {
+          std::vector<storage::RateLimitKey> limits{user, account};
+          auto r = node->try_add_rate(limits, kT0 + 100 + t);
+          if (!r.ok())
+            ++failed;
+          else if (!r->has_value())
+            ++counted;
+          else
+            ++refused;
+        }
+      });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(counted.load(), 61);
+  EXPECT_EQ(refused.load(), 200 - 61);
+  // Either node sees the same counts: the user is full, the account has 90 - 61 left.
+  std::vector<storage::RateLimitKey> just_user{user};
+  EXPECT_EQ(b_->try_add_rate(just_user, kT0 + 200).value(), std::optional<std::size_t>(0));
+  int left = 0;
+  std::vector<storage::RateLimitKey> just_account{account};
+  for (PgStore* node : {a_.get(), b_.get(), a_.get()})
+    while (left < 100 && !node->try_add_rate(just_account, kT0 + 200).value()) ++left;
+  EXPECT_EQ(left, 90 - 61);
+}
+
 TEST_F(TwoNodes, AnIdempotencyKeyIsReservedOnceAcrossNodes) {
   ASSERT_TRUE(a_->create_account("acme").ok());
   auto u = a_->create_user(user_named("app"));

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "pgstore/pg_store.h"
+#include "storage/names.h"
 
 namespace postern::pgstore {
 
@@ -181,6 +182,8 @@ std::vector<MessageEvent> PgStore::query_message_events(
   if (filter.user) where("user_name =", *filter.user);
   if (filter.id) where("queue_id =", *filter.id);
   if (filter.status) where("status =", *filter.status);
+  if (filter.account) where("account =", storage::normalize_name(*filter.account));
+  if (filter.ip) where("ip =", *filter.ip);
   if (filter.since) where("time >=", *filter.since);
   params.push_back(filter.limit <= 0 ? 100 : std::min(filter.limit, kMaxLimit));
   sql += " ORDER BY time DESC, id DESC LIMIT $" + std::to_string(params.size());

@@ -84,6 +84,8 @@ class PgStore final : public storage::Store {
   storage::QuotaUsage quota_usage(std::int64_t user_id, Millis period_start) override;
   Status set_account_rate(const std::string& account, const std::string& rate) override;
   std::string account_rate(std::int64_t account_id) override;
+  Result<std::optional<std::size_t>> try_add_rate(std::span<const storage::RateLimitKey> limits,
+                                                  Millis now) override;  // pg_rates.cc
   Result<bool> add_suppression(const std::string& account, const std::string& address,
                                const std::string& reason) override;
   Result<bool> remove_suppression(const std::string& account, const std::string& address) override;

@@ -135,7 +135,8 @@ std::unique_ptr<Engine> make_engine(storage::Store& store, dns::Resolver& resolv
   auto permission = std::make_shared<const SenderPermission>(store, std::move(spf));
   ChainEngine::Chains chains;
   chains.mail_from.push_back(std::make_unique<MailFromPermission>(permission));
-  chains.mail_from.push_back(std::make_unique<RateLimit>(store, clock));
+  chains.mail_from.push_back(
+      std::make_unique<RateLimit>(store, clock, options.shared_rate_counters));
   chains.mail_from.push_back(std::make_unique<QuotaPrecheck>(store, clock));
   chains.rcpt.push_back(std::make_unique<SuppressionList>(store));
   chains.data.push_back(std::make_unique<HeaderFromPermission>(permission));
@@ -148,7 +149,12 @@ std::unique_ptr<Engine> make_engine(storage::Store& store, dns::Resolver& resolv
 
 std::unique_ptr<Engine> make_engine(storage::Store& store, dns::Resolver& resolver,
                                     const config::Config& config, const Clock& clock) {
-  return make_engine(store, resolver, EngineOptions{config.spf_include}, clock);
+  return make_engine(store, resolver,
+                     EngineOptions{config.spf_include, store_is_shared(config.store_url)}, clock);
+}
+
+bool store_is_shared(const std::string& store_url) {
+  return store_url.starts_with("postgresql://") || store_url.starts_with("postgres://");
 }
 
 }  // namespace postern::policy

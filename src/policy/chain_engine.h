@@ -48,11 +48,19 @@ class ChainEngine final : public Engine {
 
 struct EngineOptions {
   std::string spf_include;  // "" : mode `any` permits only assigned / account domains
+  // Rate limits counted in the store (every node on the database shares them) rather than in
+  // this process: see rate_limit.h.
+  bool shared_rate_counters = false;
 };
+
+// Whether a store URL names a database that several nodes may share (PostgreSQL), so that
+// rate limits must be counted in it.
+bool store_is_shared(const std::string& store_url);
 
 // The production chain, in the order of PRODUCT.md: MAIL FROM sender permission, rate limit,
 // quota; RCPT suppression list; end of DATA header From: permission, Domain Lockdown,
-// idempotency key, scheduling, quota charge. Store, resolver and clock must outlive it.
+// idempotency key, scheduling, quota charge. Store, resolver and clock must outlive it. The
+// config overload counts rate limits in the store when config.store_url is PostgreSQL.
 std::unique_ptr<Engine> make_engine(storage::Store& store, dns::Resolver& resolver,
                                     const EngineOptions& options, const Clock& clock);
 std::unique_ptr<Engine> make_engine(storage::Store& store, dns::Resolver& resolver,

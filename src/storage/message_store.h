@@ -47,6 +47,8 @@ struct MessageEventFilter {
   std::optional<std::string> user;
   std::optional<std::string> id;
   std::optional<std::string> status;
+  std::optional<std::string> account;  // by name
+  std::optional<std::string> ip;       // the submitting client's address
   std::optional<Millis> since;
   int limit = 100;
 };

@@ -1,9 +1,12 @@
 // storage::PolicyStore: the state the policy checks keep (F10, F14, F22): quota usage counters,
-// per-account rate limits, suppression lists and idempotency keys. Part of Store.
+// per-account rate limits and their shared counters, suppression lists and idempotency keys.
+// Part of Store.
 // Counters are exact under concurrency: every read-modify-write is one IMMEDIATE transaction
 // (one database write lock, across processes). Thread-safe like Store.
 #pragma once
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -23,6 +26,14 @@ struct QuotaUsage {
 struct QuotaCharge {
   bool charged = false;  // false: the charge would have passed the limit; nothing changed
   QuotaUsage usage;      // after the charge (or unchanged when refused)
+};
+
+// One limit of try_add_rate: at most `max` events per `window` under `key`. Keys are the
+// caller's ("user:<uuid>", "account:<id>"); storage gives them no meaning.
+struct RateLimitKey {
+  std::string key;
+  std::int64_t max = 0;  // events allowed per window
+  Millis window = 0;     // > 0 (anything less counts as 1 ms)
 };
 
 // One suppressed recipient of an account. Addresses are stored lower-cased.
@@ -63,6 +74,18 @@ class PolicyStore {
   // rate "N/s|m|h|d" (validated by the caller) or "" for none. Error: no such account.
   virtual Status set_account_rate(const std::string& account, const std::string& rate) = 0;
   virtual std::string account_rate(std::int64_t account_id) = 0;  // "" when none
+
+  // --- shared rate counters (F10, F21) ---
+  // policy::SlidingWindowCounters::try_add kept in the store, so that every process and node
+  // on the database counts against the same numbers. Per key: two fixed buckets (the window
+  // that holds `now`, aligned to a multiple of `window`, and the one before), rolled forward
+  // as time passes (a gap of more than one window empties both; a changed window restarts
+  // the key); the count is previous * (unelapsed fraction of the current bucket) + current,
+  // with a `now` before the stored bucket's start counting as its start (clock skew between
+  // nodes). Counts one event under every key unless one would pass its max (all or nothing);
+  // returns the index of the first limit that would be passed. One transaction.
+  virtual Result<std::optional<std::size_t>> try_add_rate(std::span<const RateLimitKey> limits,
+                                                          Millis now) = 0;
 
   // --- suppression lists (F14) ---
   // false: the address was already suppressed (its row is left as it was).

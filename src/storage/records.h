@@ -81,6 +81,7 @@ struct AuthEvent {
 struct AuthEventFilter {
   std::optional<std::string> username;
   std::optional<std::string> ip;
+  std::optional<std::string> account;  // events of that account's users (by name)
   std::optional<std::string> result;  // "ok" | "fail"
   std::optional<Millis> since;
   int limit = 100;

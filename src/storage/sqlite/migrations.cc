@@ -83,6 +83,7 @@ const Migration kMigrations[] = {
     {3, "domains and DKIM selectors", kDomainsSchema},
     {4, "policy counters, suppressions, idempotency keys", kPolicySchema},
     {5, "api keys, webhooks, webhook deliveries", kControlSchema},
+    {6, "shared rate counters, log indexes by account", kRatesSchema},
 };
 
 int current_version(Connection& conn) {

@@ -20,6 +20,7 @@ extern const char* const kMessagesSchema;  // schema_messages.cc
 extern const char* const kDomainsSchema;   // schema_domains.cc
 extern const char* const kPolicySchema;    // schema_policy.cc
 extern const char* const kControlSchema;   // schema_control.cc
+extern const char* const kRatesSchema;     // schema_rates.cc
 
 std::span<const Migration> migrations();
 // Applies the pending migrations; returns the schema version now in force. Throws SqliteError.

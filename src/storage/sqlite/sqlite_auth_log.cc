@@ -77,12 +77,13 @@ Status SqliteStore::append_auth_events(std::span<const AuthEvent> events) {
 }
 
 std::vector<AuthEvent> SqliteStore::query_auth_events(const AuthEventFilter& filter) {
-  // At most 16 distinct SQL texts, so every variant stays in the statement cache.
+  // At most 32 distinct SQL texts, so every variant stays in the statement cache.
   std::string sql =
       "SELECT time, session, ip, port, listener, tls, mechanism, username, user_id, account,"
       " result, reason, hints, reply, enforced, detail FROM auth_events WHERE 1 = 1";
   if (filter.username) sql += " AND lower(username) = ?";
   if (filter.ip) sql += " AND ip = ?";
+  if (filter.account) sql += " AND account = ?";
   if (filter.result) sql += " AND result = ?";
   if (filter.since) sql += " AND time >= ?";
   sql += " ORDER BY time DESC, id DESC LIMIT ?";
@@ -93,6 +94,7 @@ std::vector<AuthEvent> SqliteStore::query_auth_events(const AuthEventFilter& fil
   int i = 0;
   if (filter.username) stmt.bind(++i, normalize_name(*filter.username));
   if (filter.ip) stmt.bind(++i, *filter.ip);
+  if (filter.account) stmt.bind(++i, normalize_name(*filter.account));
   if (filter.result) stmt.bind(++i, *filter.result);
   if (filter.since) stmt.bind(++i, *filter.since);
   stmt.bind(++i, std::int64_t{limit});

@@ -1,6 +1,7 @@
 // SqliteStore: per-recipient delivery state and the message log.
 #include <algorithm>
 
+#include "storage/names.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace postern::storage::sqlite {
@@ -182,6 +183,8 @@ std::vector<MessageEvent> SqliteStore::query_message_events(const MessageEventFi
   if (filter.user) sql += " AND user = ?";
   if (filter.id) sql += " AND queue_id = ?";
   if (filter.status) sql += " AND status = ?";
+  if (filter.account) sql += " AND account = ?";
+  if (filter.ip) sql += " AND ip = ?";
   if (filter.since) sql += " AND time >= ?";
   sql += " ORDER BY time DESC, id DESC LIMIT ?";
   const int limit = filter.limit <= 0 ? 100 : std::min(filter.limit, kMaxLimit);
@@ -191,6 +194,8 @@ std::vector<MessageEvent> SqliteStore::query_message_events(const MessageEventFi
   if (filter.user) stmt.bind(++i, *filter.user);
   if (filter.id) stmt.bind(++i, *filter.id);
   if (filter.status) stmt.bind(++i, *filter.status);
+  if (filter.account) stmt.bind(++i, normalize_name(*filter.account));
+  if (filter.ip) stmt.bind(++i, *filter.ip);
   if (filter.since) stmt.bind(++i, *filter.since);
   stmt.bind(++i, std::int64_t{limit});
   std::vector<MessageEvent> out;
