@@ -34,6 +34,7 @@ class TwoNodes(RelayTestCase):
         cls.a.add_user("acme", "from-two", PASSWORD, "--allow-ip", "127.0.0.2/32")
         cls.a.add_user("acme", "limited", PASSWORD, "--quota", "10", "--quota-period", "total",
                        "--domain", "example.test")
+        cls.a.add_user("acme", "paced", PASSWORD, "--rate", "3/m", "--domain", "example.test")
         cls.dir = tempfile.mkdtemp(prefix="postern-haproxy-")
         for _ in range(5):
             cls.port = free_port()
@@ -165,6 +166,16 @@ class TwoNodes(RelayTestCase):
         self.assertEqual(len(accepted), 10, "accepted %d, refused %s" % (len(accepted), refused))
         self.assertEqual(len(refused), 22)
         self.assertTrue(all(code == 452 for code in refused), refused)
+
+    def test_rate_limit_holds_across_nodes(self):
+        codes = []
+        for relay in (self.a, self.b, self.a, self.b):
+            with self.client(port=relay.ports["starttls"]) as c:
+                c.docmd("AUTH", "PLAIN " + plain("paced", PASSWORD))
+                codes.append(c.docmd("MAIL", "FROM:<app@example.test>")[0])
+        # 3 per minute for the user, counted in PostgreSQL: the fourth MAIL, on either node, is
+        # refused with 421 (replies.md), though no node saw more than two.
+        self.assertEqual(codes, [250, 250, 250, 421])
 
 
 if __name__ == "__main__":
