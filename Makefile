@@ -5,7 +5,7 @@ JOBS ?= 2
 CONFIG ?= var/postern.toml
 CMAKE_FLAGS ?=
 
-.PHONY: all deps deps-build build run test test-asan fuzz bench clean
+.PHONY: all deps deps-build build run test test-asan test-tsan fuzz bench crash clean
 
 all: build
 
@@ -31,9 +31,35 @@ test: deps build
 test-asan:
 	$(MAKE) test BUILD=build-asan CMAKE_FLAGS=-DPOSTERN_SANITIZE=ON
 
+# ThreadSanitizer (docs/reliability.md "Sanitizers"): the tests that run threads, plus two e2e
+# tests against the TSan-built server. Reports go to build-tsan/tsan-reports/ (the server's
+# own exit status is not seen by the e2e harness), and any report fails the rule.
+# tsan.supp lists the suppressed reports, each with its justification.
+TSAN_BINARIES = postern postern_concurrency_test postern_metrics_test postern_auth_test \
+  postern_queue_test postern_net_test postern_webhooks_test postern_policy_test \
+  postern_http_test postern_dkim_test postern_storage_test
+TSAN_TESTS ?= ^(concurrency|metrics|auth|queue|net|webhooks|policy|http)\.|^dkim\.SignerTest\.ThreadSafe|^storage\..*(Concurren|Thread)|^e2e\.(clients|crash)$$
+TSAN_EXCLUDE ?= promtool
+TSAN_OPTIONS_RUN = halt_on_error=0 second_deadlock_stack=1 history_size=4 \
+  suppressions=$(CURDIR)/tsan.supp log_path=$(CURDIR)/build-tsan/tsan-reports/report
+test-tsan: deps
+	cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOSTERN_TSAN=ON $(CMAKE_FLAGS)
+	cmake --build build-tsan -j$(JOBS) --target $(TSAN_BINARIES)
+	rm -rf build-tsan/tsan-reports && mkdir -p build-tsan/tsan-reports
+	cd build-tsan && TSAN_OPTIONS="$(TSAN_OPTIONS_RUN)" ctest -R '$(TSAN_TESTS)' -E '$(TSAN_EXCLUDE)' \
+	  --output-on-failure -j$(JOBS) --timeout 1200
+	@if ls build-tsan/tsan-reports/report.* >/dev/null 2>&1; then \
+	  cat build-tsan/tsan-reports/report.*; \
+	  echo "ThreadSanitizer: $$(ls build-tsan/tsan-reports | wc -l) process(es) reported races (above)"; exit 1; \
+	else echo "ThreadSanitizer: no reports"; fi
+
 # The load generator; `bench/compare.sh` runs it against Postern and Postfix (bench/README.md).
 bench: deps-build $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j$(JOBS) --target smtpload
+
+# The long crash-safety run (bench/crash.sh; about 5 minutes): 20 SIGKILLs during 5,000 messages.
+crash: build
+	POSTERN_BIN=$(BUILD)/postern bench/crash.sh
 
 FUZZ_SECONDS ?= 60
 fuzz: deps
@@ -44,4 +70,4 @@ fuzz: deps
 	scripts/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS)
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <charconv>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -64,6 +65,37 @@ Result<Listener> parse_listener(const toml::table& t, const std::string& origin)
   return l;
 }
 
+// The hostname is the SMTP greeting, the EHLO name and part of the Received: header; the SPF
+// include host goes into DNS records: letters, digits, '.', '-' and '_' only, so that a
+// config can never put a line break or a space into a reply or a header.
+bool valid_host_name(const std::string& name) {
+  if (name.empty() || name.size() > 253) return false;
+  for (char ch : name)
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+          ch == '.' || ch == '-' || ch == '_'))
+      return false;
+  return true;
+}
+
+// A TOML basic string holding `text` (quotes, backslashes and control characters escaped).
+std::string toml_string(const std::string& text) {
+  std::string out = "\"";
+  for (char ch : text) {
+    auto u = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (u < 0x20 || u == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04X", u);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out + "\"";
+}
+
 }  // namespace
 
 const char* to_string(TlsMode mode) {
@@ -117,6 +149,12 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
   c.http_address = root["http"]["address"].value_or<std::string>("127.0.0.1:8025");
   c.resolver = root["delivery"]["resolver"].value_or<std::string>("system");
   c.spf_include = root["policy"]["spf_include"].value_or<std::string>("_spf." + c.hostname);
+  if (!valid_host_name(c.hostname))
+    return err(origin, "hostname must be a host name such as relay.example.com (letters, digits, "
+                       "'.', '-', '_'; at most 253 characters)");
+  if (!valid_host_name(c.spf_include))
+    return err(origin, "[policy] spf_include (default \"_spf.<hostname>\") must be a host name of "
+                       "at most 253 characters");
 
   if (auto arr = root["listener"].as_array()) {
     for (auto& node : *arr) {
@@ -229,20 +267,20 @@ Result<Config> load_config(const std::string& path) {
 }
 
 std::string default_config_text(const std::string& data_dir) {
-  std::string d = data_dir;
+  const std::string& d = data_dir;
   return "# Postern configuration (see docs/configuration.md).\n"
          "hostname = \"localhost\"\n"
-         "data_dir = \"" + d + "\"\n\n"
+         "data_dir = " + toml_string(d) + "\n\n"
          "[store]\n"
-         "url = \"sqlite:" + d + "/postern.db\"\n\n"
+         "url = " + toml_string("sqlite:" + d + "/postern.db") + "\n\n"
          "# Loopback only by default; use 0.0.0.0 / [::] to accept clients from the network.\n"
          "[[listener]]\naddress = \"127.0.0.1:587\"\ntls = \"starttls\"\n\n"
          "[[listener]]\naddress = \"127.0.0.1:465\"\ntls = \"implicit\"\n\n"
          "[[listener]]\naddress = \"127.0.0.1:2525\"\ntls = \"starttls\"\n\n"
          "[tls]\n"
          "# Absent files are replaced by a generated self-signed pair (a warning is logged).\n"
-         "cert = \"" + d + "/tls/cert.pem\"\n"
-         "key = \"" + d + "/tls/key.pem\"\n\n"
+         "cert = " + toml_string(d + "/tls/cert.pem") + "\n"
+         "key = " + toml_string(d + "/tls/key.pem") + "\n\n"
          "[http]\naddress = \"127.0.0.1:8025\"\n\n"
          "[limits]\nmax_message_size = 26214400\nmax_recipients = 100\n"
          "max_connections_per_ip = 100\n\n"

@@ -139,3 +139,29 @@ TEST(Config, WebhookSettings) {
     EXPECT_NE(r.error().message.find("[webhooks]"), std::string::npos) << r.error().message;
   }
 }
+
+TEST(Config, HostnameMustBeAHostName) {
+  // It is the greeting, the EHLO name and part of the Received: header: a line break or a
+  // space would let a config inject protocol lines (found by the config_file fuzzer).
+  for (const char* bad : {"relay.test\\r\\n250-INJECTED", "relay test", "", "r\\u00e9lay.test"}) {
+    auto c = parse_config(std::string("hostname = \"") + bad + "\"\n[[listener]]\naddress = \"a:1\"\n", "f");
+    EXPECT_FALSE(c.ok()) << bad;
+    if (!c.ok()) {
+      EXPECT_NE(c.error().message.find("hostname must be a host name"), std::string::npos);
+    }
+  }
+  auto spf = parse_config("[[listener]]\naddress = \"a:1\"\n[policy]\nspf_include = \"_spf example\"\n", "f");
+  EXPECT_FALSE(spf.ok());
+  auto ok = parse_config("hostname = \"Relay-1.example_x.test\"\n[[listener]]\naddress = \"a:1\"\n", "f");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->spf_include, "_spf.Relay-1.example_x.test");
+}
+
+TEST(Config, DefaultTextEscapesTheDataDir) {
+  const std::string dir = "/srv/po\"stern\\data\tdir";
+  auto c = parse_config(default_config_text(dir), "init");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->data_dir, dir);
+  EXPECT_EQ(c->store_url, "sqlite:" + dir + "/postern.db");
+  EXPECT_EQ(c->tls_key, dir + "/tls/key.pem");
+}

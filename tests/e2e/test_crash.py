@@ -1,6 +1,7 @@
 """SIGKILL in the middle of submissions loses no acknowledged message: every queue id a
 client received in a 250 is still in the queue after the restart, with its complete body."""
 import os
+import random
 import re
 import threading
 import time
@@ -38,9 +39,20 @@ class CrashDurability(unittest.TestCase):
             for round_ in range(3):
                 stop = threading.Event()
                 threads = [threading.Thread(target=client, args=(i, stop)) for i in range(4)]
+                with lock:
+                    before = len(acked)
                 for t in threads:
                     t.start()
-                time.sleep(1.5)
+                # Kill once this round is under way (the first logins after a start pay
+                # Argon2id, which takes seconds on a loaded machine or under a sanitizer), at
+                # a random moment of the transactions that follow.
+                deadline = time.time() + 60
+                while time.time() < deadline:
+                    with lock:
+                        if len(acked) >= before + 8:
+                            break
+                    time.sleep(0.02)
+                time.sleep(random.uniform(0, 0.3))
                 r.kill()  # SIGKILL while clients are mid-transaction
                 stop.set()
                 for t in threads:
