@@ -133,12 +133,8 @@ int serve(const config::Config& config) {
   // messages share journal commits and the spool's directory fsync (group commit). Argon2id
   // has its own per-core limit (auth::verify_password).
   net::Workers workers(config.workers ? config.workers : cores, std::max(16u, 4 * cores));
-#if POSTERN_CONTROL_PLANE
   ControlPlane control(config, **store, workers, log);
   storage::Store& db = control.store();  // timed for /metrics
-#else
-  storage::Store& db = **store;
-#endif
   SystemClock clock;
   auth::CredentialCache cache;
   auth::CredentialVerifier verifier(db, cache, clock);
@@ -183,7 +179,6 @@ int serve(const config::Config& config) {
     log.plain("listening smtp " + *bound + " tls=" + config::to_string(l.tls));
     listeners.push_back(std::move(listener));
   }
-#if POSTERN_CONTROL_PLANE
   services.connection_opened = control.connection_counter();
   control.attach(auth_log, message_log,
                  [&services] { return double(services.active_sessions.load()); },
@@ -192,11 +187,8 @@ int serve(const config::Config& config) {
     log.error("listen_failed", {{"error", bound.error().message}});
     return 1;
   }
-#endif
   for (auto& l : listeners) l->start();
-#if POSTERN_CONTROL_PLANE
   control.start();
-#endif
   scheduler.start();
   ChangeWatch change_watch{db, cache, log};
   asio::co_spawn(workers.main(), watch_changes(&change_watch, &workers.blocking(), &services.stopping),
@@ -209,9 +201,7 @@ int serve(const config::Config& config) {
     if (e) return;
     log.info("stopping", {{"signal", sig}});
     scheduler.stop();
-#if POSTERN_CONTROL_PLANE
     control.stop();
-#endif
     asio::co_spawn(workers.main(), shut_down(workers, services, listeners), asio::detached);
   });
   workers.run();

@@ -146,3 +146,56 @@ def make_cert(directory, cn="sink.test"):
                     "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=" + cn],
                    check=True, capture_output=True)
     return cert, key
+
+
+class Haproxy:
+    """HAProxy in TCP mode on a free loopback port, forwarding to `backends` (ports on
+    127.0.0.1) round robin with a PROXY v2 header (send-proxy-v2). Stopped by PID."""
+
+    def __init__(self, backends):
+        import tempfile
+        self.backends = backends
+        self.dir = tempfile.mkdtemp(prefix="postern-haproxy-")
+        self.proc = None
+        self.port = None
+
+    def start(self):
+        servers = "".join("  server n%d 127.0.0.1:%d send-proxy-v2\n" % (i, port)
+                          for i, port in enumerate(self.backends))
+        for _ in range(5):  # another test may take the port between the probe and the bind
+            self.port = free_port()
+            cfg = os.path.join(self.dir, "haproxy.cfg")
+            with open(cfg, "w") as f:
+                f.write("global\n  maxconn 500\ndefaults\n  mode tcp\n  timeout connect 5s\n"
+                        "  timeout client 60s\n  timeout server 60s\n"
+                        "frontend smtp\n  bind 127.0.0.1:%d\n  default_backend relays\n"
+                        "backend relays\n  balance roundrobin\n%s" % (self.port, servers))
+            self.proc = subprocess.Popen(["haproxy", "-db", "-f", cfg],
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if self._wait_port():
+                return self
+            self.stop()
+        raise RuntimeError("haproxy did not start")
+
+    def _wait_port(self, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                return False
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 1).close()
+                return True
+            except OSError:
+                time.sleep(0.05)
+        return False
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+    def cleanup(self):
+        import shutil
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)

@@ -3,10 +3,10 @@
 127.0.0.1 on a free port, trust authentication, fsync off; stopped and removed by stop()."""
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
+
+from peers import free_port
 
 PG_BIN = "/usr/lib/postgresql/15/bin"
 
@@ -16,12 +16,6 @@ def _as_postgres(args, **kw):
     if os.geteuid() == 0:
         return subprocess.run(["su", "postgres", "-s", "/bin/sh", "-c", cmd], **kw)
     return subprocess.run(["/bin/sh", "-c", cmd], **kw)
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class PgCluster:
@@ -39,7 +33,7 @@ class PgCluster:
         if r.returncode != 0:
             raise RuntimeError("initdb failed: " + r.stderr)
         for _ in range(5):
-            self.port = _free_port()
+            self.port = free_port()
             opts = "-c listen_addresses=127.0.0.1 -p %d -c fsync=off -c unix_socket_directories=%s " \
                    "-c max_connections=200" % (self.port, self.dir)
             r = _as_postgres([PG_BIN + "/pg_ctl", "-D", self.data, "-o", opts, "-w", "-t", "30",

@@ -1,24 +1,14 @@
 """Scale-out (issue 8): two relay nodes share one real PostgreSQL, behind HAProxy sending
 PROXY v2. Logins work through either node; allow lists see the real client behind the proxy;
 a user deleted on node A is refused on node B within a second; a quota holds across nodes."""
-import os
-import shutil
 import smtplib
-import socket
-import subprocess
-import tempfile
 import threading
 import time
 import unittest
 
 from harness import PASSWORD, Relay, RelayTestCase, insecure_tls, message, plain
+from peers import Haproxy
 from pg import PgCluster
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class TwoNodes(RelayTestCase):
@@ -35,50 +25,18 @@ class TwoNodes(RelayTestCase):
         cls.a.add_user("acme", "limited", PASSWORD, "--quota", "10", "--quota-period", "total",
                        "--domain", "example.test")
         cls.a.add_user("acme", "paced", PASSWORD, "--rate", "3/m", "--domain", "example.test")
-        cls.dir = tempfile.mkdtemp(prefix="postern-haproxy-")
-        for _ in range(5):
-            cls.port = free_port()
-            cfg = os.path.join(cls.dir, "haproxy.cfg")
-            with open(cfg, "w") as f:
-                f.write("global\n  maxconn 500\ndefaults\n  mode tcp\n  timeout connect 5s\n"
-                        "  timeout client 60s\n  timeout server 60s\n"
-                        "frontend smtp\n  bind 127.0.0.1:%d\n  default_backend relays\n"
-                        "backend relays\n  balance roundrobin\n"
-                        "  server a 127.0.0.1:%d send-proxy-v2\n"
-                        "  server b 127.0.0.1:%d send-proxy-v2\n"
-                        % (cls.port, cls.a.ports["proxy"], cls.b.ports["proxy"]))
-            cls.haproxy = subprocess.Popen(["haproxy", "-db", "-f", cfg],
-                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            if cls._wait_port(cls.port):
-                return
-            cls.haproxy.kill()
-            cls.haproxy.wait()
-        raise RuntimeError("haproxy did not start")
-
-    @classmethod
-    def _wait_port(cls, port, timeout=10):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if cls.haproxy.poll() is not None:
-                return False
-            try:
-                socket.create_connection(("127.0.0.1", port), 1).close()
-                return True
-            except OSError:
-                time.sleep(0.05)
-        return False
+        cls.haproxy = Haproxy([cls.a.ports["proxy"], cls.b.ports["proxy"]]).start()
+        cls.port = cls.haproxy.port
 
     @classmethod
     def tearDownClass(cls):
         if getattr(cls, "haproxy", None):
-            cls.haproxy.kill()
-            cls.haproxy.wait()
+            cls.haproxy.cleanup()
         for name in ("a", "b"):
             if getattr(cls, name, None):
                 getattr(cls, name).cleanup()
         if getattr(cls, "pg", None):
             cls.pg.stop()
-        shutil.rmtree(getattr(cls, "dir", ""), ignore_errors=True)
 
     def client(self, source="127.0.0.1", port=None):
         c = smtplib.SMTP("127.0.0.1", port or self.port, timeout=30, source_address=(source, 0))

@@ -2,17 +2,13 @@
 header is the client for allow lists and logs; only trusted peers may send one; a listener that
 expects one closes connections without it. HAProxy (send-proxy-v2) in front of the relay shows
 the real client address reaching the allow list."""
-import os
-import shutil
 import smtplib
 import socket
-import ssl
 import struct
-import subprocess
-import tempfile
 import time
 import unittest
 
+from peers import Haproxy
 from harness import PASSWORD, Relay, RelayTestCase, insecure_tls, plain
 
 V2_SIG = b"\r\n\r\n\x00\r\nQUIT\n"
@@ -50,12 +46,6 @@ class ProxiedSMTPSSL(smtplib.SMTP_SSL):
         sock = socket.create_connection((host, port), timeout, self.source_address)
         sock.sendall(self._header)
         return self.context.wrap_socket(sock, server_hostname=host)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class ProxyProtocol(RelayTestCase):
@@ -155,43 +145,13 @@ class BehindHaproxy(RelayTestCase):
         r.add_account("acme")
         r.add_user("acme", "from-loopback", PASSWORD, "--allow-ip", "127.0.0.1/32")
         r.add_user("acme", "from-two", PASSWORD, "--allow-ip", "127.0.0.2/32")
-        cls.dir = tempfile.mkdtemp(prefix="postern-haproxy-")
-        for attempt in range(5):
-            cls.port = free_port()
-            cfg = os.path.join(cls.dir, "haproxy.cfg")
-            with open(cfg, "w") as f:
-                f.write("global\n  maxconn 200\ndefaults\n  mode tcp\n  timeout connect 5s\n"
-                        "  timeout client 60s\n  timeout server 60s\n"
-                        "frontend smtp\n  bind 127.0.0.1:%d\n  default_backend relay\n"
-                        "backend relay\n  server node1 127.0.0.1:%d send-proxy-v2\n"
-                        % (cls.port, r.ports["proxy"]))
-            cls.haproxy = subprocess.Popen(["haproxy", "-db", "-f", cfg],
-                                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            if cls._wait_port(cls.port):
-                return
-            cls.haproxy.kill()
-            cls.haproxy.wait()
-        raise RuntimeError("haproxy did not start")
-
-    @classmethod
-    def _wait_port(cls, port, timeout=10):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if cls.haproxy.poll() is not None:
-                return False
-            try:
-                socket.create_connection(("127.0.0.1", port), 1).close()
-                return True
-            except OSError:
-                time.sleep(0.05)
-        return False
+        cls.haproxy = Haproxy([r.ports["proxy"]]).start()
+        cls.port = cls.haproxy.port
 
     @classmethod
     def tearDownClass(cls):
         if getattr(cls, "haproxy", None):
-            cls.haproxy.kill()
-            cls.haproxy.wait()
-        shutil.rmtree(getattr(cls, "dir", ""), ignore_errors=True)
+            cls.haproxy.cleanup()
         if getattr(cls, "relay", None):
             cls.relay.cleanup()
 
