@@ -38,6 +38,8 @@ struct Dependencies {
   const Clock& clock;
   // Directory of the dashboard's static files (web/); "" = the assets compiled into the binary.
   std::string assets_dir;
+  // Called after a webhook is created or removed, so events reach it at once; may be empty.
+  std::function<void()> webhooks_changed = {};
 };
 
 class Api {

@@ -109,6 +109,7 @@ http::Response create(Service& s, const Call& call) {
   hook.secret = webhook_secret();
   hook.active = true;
   storage::Webhook created = value_or_fail(s.store.create_webhook(hook), 422);
+  if (s.deps.webhooks_changed) s.deps.webhooks_changed();
   nlohmann::json doc = webhook_json(s, created);
   doc["secret"] = hook.secret;
   return json_response(201, doc);
@@ -117,6 +118,7 @@ http::Response create(Service& s, const Call& call) {
 http::Response remove(Service& s, const Call& call, const std::string& id_text) {
   storage::Webhook hook = find_hook(s, call, id_text);
   check_or_fail(s.store.remove_webhook(hook.id), 404);
+  if (s.deps.webhooks_changed) s.deps.webhooks_changed();
   return no_content();
 }
 

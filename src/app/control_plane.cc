@@ -76,7 +76,8 @@ void ControlPlane::attach(events::AuthLog& auth_log, events::MessageLog& message
       std::move(wake_scheduler),
       &m.registry,
       m.clock,
-      ""};
+      "",
+      [dispatcher = &m.dispatcher] { dispatcher->hooks_changed(); }};
   m.api = std::make_unique<api::Api>(std::move(deps));
   http::ServerOptions options;
   options.address = m.config.http_address;

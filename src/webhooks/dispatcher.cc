@@ -90,6 +90,7 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
   std::atomic<bool> stopping{false};
   std::atomic<bool> wake_pending{false};
   std::atomic<std::int64_t> no_hooks_until{0};  // steady_ms(); see wanted()
+  std::atomic<bool> hooks_stale{false};          // hooks_changed() since the last read
 
   // Any thread: false when the hook list read within the cache TTL was empty, so that a relay
   // without webhooks does not even serialise its events.
@@ -129,7 +130,8 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
     if (batch.empty()) return;
     try {
       auto now = std::chrono::steady_clock::now();
-      if (!hooks_loaded || now - *hooks_loaded >= settings.hook_cache_ttl) {
+      if (hooks_stale.exchange(false) || !hooks_loaded ||
+          now - *hooks_loaded >= settings.hook_cache_ttl) {
         hooks = store.list_webhooks(std::nullopt);
         hooks_loaded = now;
         bool any_active =
@@ -314,6 +316,11 @@ void Dispatcher::on_message(const storage::MessageEvent& e) {
   std::optional<std::string> account;
   if (!e.account.empty()) account = e.account;
   impl_->record(std::move(*type), std::move(account), event_body(e));
+}
+
+void Dispatcher::hooks_changed() {
+  impl_->hooks_stale = true;
+  impl_->no_hooks_until = 0;
 }
 
 void Dispatcher::start() {

@@ -55,8 +55,9 @@ struct Settings {
   std::chrono::milliseconds request_timeout{10'000};
   std::chrono::milliseconds poll_interval{1'000};
   int max_in_flight = 8;
-  // How long the list of webhooks is reused before it is read again: a hook created through
-  // the API receives events from at most this long after its creation on.
+  // How long the list of webhooks is reused before it is read again. A hook created or
+  // removed through this node's API takes effect at once (hooks_changed()); one changed on
+  // another node of a cluster, at most this long later.
   std::chrono::milliseconds hook_cache_ttl{1'000};
   // Events waiting to be matched beyond this many are dropped (and counted in a log line), so
   // a store that stalls cannot make the relay's memory grow without bound.
@@ -76,6 +77,8 @@ class Dispatcher : public events::EventSink {
   // store work already handed to the pool; a POST in flight at that moment is sent again
   // after a restart (its row is still pending).
   void stop();
+  // Any thread: the list of webhooks changed; the next event reads it again.
+  void hooks_changed();
 
  private:
   struct Impl;

@@ -162,11 +162,11 @@ class DispatcherTest : public ::testing::Test {
     return made.value();
   }
 
-  void start(std::vector<std::int64_t> schedule) {
+  void start(std::vector<std::int64_t> schedule, std::chrono::milliseconds hook_cache_ttl = 0ms) {
     webhooks::Settings s;
     s.schedule_ms = std::move(schedule);
     s.poll_interval = 20ms;
-    s.hook_cache_ttl = 0ms;
+    s.hook_cache_ttl = hook_cache_ttl;
     s.request_timeout = 5s;
     dispatcher_ = std::make_unique<webhooks::Dispatcher>(io_, *store_, *logger_, clock_, s);
     dispatcher_->start();
@@ -330,4 +330,20 @@ TEST_F(DispatcherTest, OnlyMatchingHooksGetRows) {
   EXPECT_EQ(receiver.requests().size(), 2u);
   EXPECT_TRUE(store_->list_webhook_deliveries(other.id, std::nullopt, 10).empty());
   EXPECT_EQ(store_->list_webhook_deliveries(acme.id, std::nullopt, 10).size(), 1u);
+}
+
+TEST_F(DispatcherTest, AHookCreatedOnThisNodeGetsEventsAtOnce) {
+  Receiver receiver({200});
+  start({1000}, std::chrono::hours(1));
+  dispatcher_->on_message(message("accepted"));  // no hooks yet: the empty list is cached
+  std::this_thread::sleep_for(200ms);
+  auto h = hook(receiver.url(), {"accepted"});
+  dispatcher_->on_message(message("accepted"));  // the cache still says "no hooks"
+  std::this_thread::sleep_for(200ms);
+  EXPECT_TRUE(store_->list_webhook_deliveries(h.id, std::nullopt, 10).empty());
+
+  dispatcher_->hooks_changed();  // what the API calls after creating a hook
+  dispatcher_->on_message(message("accepted"));
+  ASSERT_TRUE(receiver.wait_for(1));
+  EXPECT_EQ(store_->list_webhook_deliveries(h.id, std::nullopt, 10).size(), 1u);
 }
