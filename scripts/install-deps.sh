@@ -8,7 +8,7 @@ build_pkgs=(cmake ninja-build g++ make pkg-config ccache
   libboost1.81-dev libssl-dev libsodium-dev libsqlite3-dev nlohmann-json3-dev
   libcli11-dev libtomlplusplus-dev libgtest-dev libgmock-dev libunbound-dev libpq-dev)
 test_pkgs=(openssl swaks msmtp curl python3 python3-aiosmtpd sqlite3 clang libclang-rt-14-dev python3-dkim python3-nacl
-  dnsmasq-base postfix chromium prometheus haproxy postgresql)
+  dnsmasq-base postfix chromium prometheus haproxy postgresql testssl.sh)
 
 want=("${build_pkgs[@]}")
 case "${1:-all}" in

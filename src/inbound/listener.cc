@@ -6,6 +6,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <sys/resource.h>
+
 #include "inbound/session.h"
 #include "policy/ip_allow_list.h"
 
@@ -13,11 +15,33 @@ namespace postern::inbound {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
+namespace {
+
+// Every session holds a descriptor. Services often start with a soft limit of 1024 (systemd's
+// default) under a far higher hard limit: at 1024, ten sources at their per-IP limit
+// (max_connections_per_ip = 100) took every descriptor and nobody else got in
+// (tests/e2e/test_hostile.py, test_fd_limit_is_raised_at_start). So the soft limit is raised
+// to the hard one once, before the first listener opens; running out beyond that is met by
+// the accept loop's back-off. (Nothing in the process uses select(), so descriptors above
+// FD_SETSIZE are safe.)
+void raise_descriptor_limit() {
+  static const bool raised = [] {
+    rlimit r{};
+    if (::getrlimit(RLIMIT_NOFILE, &r) != 0 || r.rlim_cur >= r.rlim_max) return false;
+    r.rlim_cur = r.rlim_max == RLIM_INFINITY ? rlim_t{1} << 20 : r.rlim_max;
+    return ::setrlimit(RLIMIT_NOFILE, &r) == 0;
+  }();
+  (void)raised;
+}
+
+}  // namespace
+
 SmtpListener::SmtpListener(net::Workers& workers, const config::Listener& listener,
                            Services& services)
     : workers_(workers), listener_(listener), services_(services), acceptor_(workers.main()) {}
 
 Result<std::string> SmtpListener::bind() {
+  raise_descriptor_limit();
   if (listener_.proxy_protocol) {
     auto trusted = policy::IpAllowList::parse(listener_.trusted_proxies);
     if (!trusted) return Error{"listener " + listener_.address + " trusted_proxies: " + trusted.error().message};

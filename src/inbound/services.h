@@ -5,8 +5,10 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
+#include <thread>
 
 #include <functional>
 
@@ -34,7 +36,7 @@ struct Services {
   events::AuthLog& auth_log;
   events::Logger& log;
   std::shared_ptr<net::ConnectionLimiter> limiter;
-  boost::asio::thread_pool& blocking;  // Argon2id and fsync: never on an event loop
+  boost::asio::thread_pool& blocking;  // fsync and store calls: never on an event loop
   policy::Engine& policy;
   dkim::Signer* signer;  // null: no DKIM signing
   events::MessageLog& message_log;
@@ -43,6 +45,12 @@ struct Services {
   std::atomic<std::uint64_t> active_sessions{0};
   // Counts an accepted connection (metrics); set before the listeners start; may be empty.
   std::function<void(const std::string& listener)> connection_opened = {};
+  // AUTH credential checks (Argon2id: CPU- and memory-hard) run here, one thread per core (as
+  // auth::verify_password's own limit), not on `blocking`: under an AUTH flood from many
+  // addresses, the queued guesses used to hold every blocking thread waiting for a hashing
+  // slot, so sessions already authenticated waited seconds for their fsyncs and store reads
+  // (tests/e2e/test_hostile.py, test_auth_guessing_flood). Last member: destroyed first.
+  boost::asio::thread_pool credential_checks{std::max(2u, std::thread::hardware_concurrency())};
 };
 
 }  // namespace postern::inbound

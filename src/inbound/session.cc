@@ -105,6 +105,11 @@ class Session : public std::enable_shared_from_this<Session> {
   auto blocking(F f) -> awaitable<std::invoke_result_t<F&>> {
     co_return co_await asio::co_spawn(services_.blocking, invoke(&f), use_awaitable);
   }
+  // The same on the credential-check threads (services.h says why they are separate).
+  template <class F>
+  auto checking_credentials(F f) -> awaitable<std::invoke_result_t<F&>> {
+    co_return co_await asio::co_spawn(services_.credential_checks, invoke(&f), use_awaitable);
+  }
   Submitter submitter() const { return Submitter{*user_, client_ip_, session_id_}; }
   awaitable<smtp::Action> receive_data(const smtp::ReceiveData& request);
   awaitable<smtp::Action> enqueue(const smtp::Enqueue& request);
@@ -361,8 +366,8 @@ awaitable<smtp::Action> Session::verify(smtp::VerifyCredentials& request) {
   // A store failure must not look like bad credentials: it answers 454 (temporary) and is
   // logged as internal_error.
   bool store_failed = false;
-  // Argon2id runs on the blocking pool: one slow hash never stalls the other sessions here.
-  auth::AuthVerdict verdict = co_await blocking([&verifier, &req, &store_failed]() {
+  // Argon2id runs off the event loop: one slow hash never stalls the other sessions here.
+  auth::AuthVerdict verdict = co_await checking_credentials([&verifier, &req, &store_failed]() {
     try {
       return verifier.verify(req);
     } catch (const std::exception&) {
