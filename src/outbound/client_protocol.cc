@@ -40,15 +40,21 @@ std::string dot_stuff(std::string_view message) {
   std::string out;
   out.reserve(message.size() + message.size() / 64 + 8);
   bool line_start = true;
-  for (char c : message) {
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    char c = message[i];
+    // RFC 5321 §2.3.8: a bare CR or bare LF never goes on the wire. Each becomes CRLF, so no
+    // receiver can find a line (an end of data, "\n.\n" or "\r.\r") that we did not mean.
+    if (c == '\r' || c == '\n') {
+      if (c == '\r' && i + 1 < message.size() && message[i + 1] == '\n') ++i;
+      out += "\r\n";
+      line_start = true;
+      continue;
+    }
     if (line_start && c == '.') out += '.';
     out += c;
-    line_start = c == '\n';
+    line_start = false;
   }
-  if (!message.empty() && !(out.size() >= 2 && out.ends_with("\r\n"))) {
-    if (out.back() == '\r') out += '\n';
-    else out += "\r\n";
-  }
+  if (!line_start) out += "\r\n";  // a missing final line end
   out += ".\r\n";
   return out;
 }

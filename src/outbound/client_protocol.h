@@ -23,8 +23,9 @@ struct Capabilities {
 
 Capabilities parse_ehlo(const smtp::Reply& reply);  // the 250 reply to EHLO
 
-// The message bytes ready to send after 354: every line starting with '.' gets another '.',
-// a missing final CRLF is added, and ".\r\n" ends it.
+// The message bytes ready to send after 354: every bare CR and bare LF becomes CRLF, every
+// line starting with '.' gets another '.', a missing final CRLF is added, and ".\r\n" ends it.
+// So the result has exactly one end of data, whatever the message holds (no smuggling).
 std::string dot_stuff(std::string_view message);
 
 std::string mail_from_command(const std::string& sender, const Capabilities& caps,

@@ -61,6 +61,14 @@ awaitable<std::optional<HostFailure>> upgrade(Connection& c, const SessionSettin
                               ": " + reply_summary(*reply));
     co_return std::nullopt;  // opportunistic: carry on in plain text
   }
+  // Plain text after the 220 (received before the handshake) is injected (CVE-2011-0411,
+  // seen from the client): never parse it, and do not go on with this server. Defer, without
+  // the plain-text retry of a failed handshake: this is a protocol error, not a TLS failure.
+  if (c.pending_input() > 0) {
+    c.close();
+    co_return local_failure("451 4.5.0 protocol error: " + s.server_name +
+                            " sent data after its 220 reply to STARTTLS");
+  }
   if (auto hs = co_await c.start_tls(s.server_name, s.timeouts.tls_handshake); !hs)
     co_return local_failure("451 4.7.5 TLS failed: " + hs.error().message, true);
   // RFC 3207 §4.2: forget what was learnt before TLS and ask again.

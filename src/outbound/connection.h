@@ -39,6 +39,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool tls_active() const { return tls_; }
   const boost::asio::any_io_executor& executor() const { return executor_; }
   std::string peer() const { return peer_; }  // "127.0.0.1:25"
+  // Bytes received after the last reply read_reply returned (a server that pipelines replies).
+  std::size_t pending_input() const { return reader_.buffered(); }
 
   Capabilities caps;                                 // from the last EHLO/HELO
   std::chrono::steady_clock::time_point idle_since;  // set by the pool

@@ -8,6 +8,7 @@ Usage: integration_test.py SCENARIO   (run by ctest under Debian's /usr/bin/pyth
 import asyncio
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -161,10 +162,10 @@ def write_config(dns_port, mx_port, extra=""):
     return path
 
 
-def deliver(config, recipients, sender="a@sender.test", repeat=1, flags=()):
+def deliver(config, recipients, sender="a@sender.test", repeat=1, flags=(), message=MESSAGE):
     msg = os.path.join(WORK, "message.eml")
     with open(msg, "wb") as f:
-        f.write(MESSAGE)
+        f.write(message)
     argv = [TOOL, "--config", config, "--from", sender, "--message", msg, "--repeat", str(repeat)]
     for r in recipients:
         argv += ["--to", r]
@@ -400,6 +401,238 @@ def hostile_endless_reply():
 def hostile_silence():
     res = hostile("silence")
     check("timeout" in res["recipients"][0]["reply"], res)
+
+
+class LineReader:
+    """Buffered reading of a client's commands and DATA from a socket (plain or TLS)."""
+
+    def __init__(self, sock):
+        self.sock, self.buf = sock, b""
+
+    def _fill(self):
+        data = self.sock.recv(65536)
+        if not data:
+            raise EOFError("client closed")
+        self.buf += data
+        if len(self.buf) > 1 << 20:
+            raise EOFError("more than 1 MiB unread")
+
+    def line(self):
+        while b"\r\n" not in self.buf:
+            self._fill()
+        line, _, self.buf = self.buf.partition(b"\r\n")
+        return line
+
+    def data(self):
+        """The DATA stream up to and including the first CRLF.CRLF, as a strict server reads it."""
+        while True:
+            i = (b"\r\n" + self.buf).find(b"\r\n.\r\n")  # the stream starts at a line start
+            if i >= 0:
+                data, self.buf = self.buf[:i + 3], self.buf[i + 3:]
+                return data
+            self._fill()
+
+
+class ScriptedSink:
+    """A raw-socket SMTP server on loopback: `session(sock, record)` runs in a thread per
+    connection; each connection's record holds its events ("cmd", line, tls) / ("data",
+    bytes, tls) and anything else the session notes."""
+
+    def __init__(self, session):
+        self.session = session
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(8)
+        self.port = self.server.getsockname()[1]
+        self.records, self.threads = [], []
+        self.stopped = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        self.server.settimeout(0.2)
+        while not self.stopped.is_set():
+            try:
+                conn, _ = self.server.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            record = {"events": [], "error": None}
+            self.records.append(record)
+            t = threading.Thread(target=self._run, args=(conn, record), daemon=True)
+            self.threads.append(t)
+            t.start()
+
+    def _run(self, conn, record):
+        conn.settimeout(10)
+        try:
+            self.session(conn, record)
+        except (OSError, EOFError) as e:  # ssl.SSLError is an OSError
+            record["error"] = repr(e)
+        finally:
+            conn.close()
+
+    def finish(self):
+        """Waits for every session to end (the client has exited, so they do), then stops."""
+        for t in list(self.threads):
+            t.join(10)
+            check(not t.is_alive(), "a sink session is still running")
+        self.stopped.set()
+        self.server.close()
+
+
+def scripted_smtp(sock, record, ehlo, on_starttls=None):
+    """Enough ESMTP for one client: EHLO, MAIL/RCPT/RSET/NOOP, DATA (recorded), QUIT."""
+    reader, tls = LineReader(sock), False
+    sock.sendall(b"220 sink.test ESMTP\r\n")
+    while True:
+        line = reader.line()
+        record["events"].append(("cmd", line, tls))
+        verb = line.split(b" ", 1)[0].upper()
+        if verb == b"EHLO":
+            offered = [b"sink.test"] + [k for k in ehlo if not (tls and k == b"STARTTLS")]
+            reader.sock.sendall(b"".join(b"250-" + k + b"\r\n" for k in offered[:-1]) +
+                                b"250 " + offered[-1] + b"\r\n")
+        elif verb == b"STARTTLS" and on_starttls and not tls:
+            reader = on_starttls(reader, record)
+            if reader is None:
+                return
+            tls = True
+        elif verb in (b"MAIL", b"RCPT", b"RSET", b"NOOP"):
+            reader.sock.sendall(b"250 2.0.0 ok\r\n")
+        elif verb == b"DATA":
+            reader.sock.sendall(b"354 go ahead\r\n")
+            record["events"].append(("data", reader.data(), tls))
+            reader.sock.sendall(b"250 2.0.0 queued\r\n")
+        elif verb == b"QUIT":
+            reader.sock.sendall(b"221 2.0.0 bye\r\n")
+            return
+        else:
+            reader.sock.sendall(b"500 5.5.1 unexpected\r\n")
+
+
+def commands(record, verb=None):
+    cmds = [e for e in record["events"] if e[0] == "cmd"]
+    return [e for e in cmds if verb is None or e[1].upper().startswith(verb)]
+
+
+SMUGGLED = (b"MAIL FROM:<evil@x.test>\r\nRCPT TO:<victim@dest.test>\r\nDATA\r\n"
+            b"From: evil@x.test\r\nSubject: smuggled\r\n\r\nowned\r\n")
+SMUGGLING_ENDS = [b"\n.\n", b"\r\n.\n", b"\n.\r\n", b"\r.\r", b"\r\n.\r", b"\r.\r\n", b"\r\n.\r\n"]
+# What lax receivers have taken for the end of data (SMTP smuggling, CVE-2023-51764 & co.).
+LAX_ENDS = [b"\n.\n", b"\r.\r", b"\n.\r\n", b"\r\n.\n", b"\r\n.\r", b"\r.\r\n", b"\n.\r"]
+
+
+def check_one_message(data, message):
+    """`data` (the DATA stream up to its end) cannot be read as two messages by any sink."""
+    check(data.endswith(b"\r\n.\r\n"), "no CRLF.CRLF at the end: %r" % data)
+    check(not re.search(rb"\r(?!\n)", data), "bare CR sent: %r" % data)
+    check(not re.search(rb"(?<!\r)\n", data), "bare LF sent: %r" % data)
+    stream = b"\r\n" + data  # DATA starts at a line start
+    real_end = len(stream) - 5
+    check(stream.find(b"\r\n.\r\n") == real_end, "more than one end of data: %r" % data)
+    for lax in LAX_ENDS:
+        pos = stream.find(lax)
+        check(pos == -1 or pos >= real_end, "a sink taking %r for the end finds it at %d of %d: %r"
+              % (lax, pos, real_end, data))
+    lines = data[:-5].split(b"\r\n") if len(data) > 3 else []
+    for line in lines:
+        check(not line.startswith(b".") or line.startswith(b".."), "not dot-stuffed: %r" % line)
+    # Nothing lost: the content is the message with its line ends made CRLF.
+    unstuffed = [line[1:] if line.startswith(b".") else line for line in lines]
+    original = re.split(rb"\r\n|\r|\n", message)
+    if original and original[-1] == b"":
+        original.pop()
+    check(unstuffed == original, "content changed: %r -> %r" % (message, data))
+
+
+def hostile_smuggling():
+    """Messages holding every end-of-data look-alike and a second transaction after it: the
+    client sends one message, with CRLF line ends only, whatever the sink's parser."""
+    sink = ScriptedSink(lambda sock, record: scripted_smtp(
+        sock, record, [b"PIPELINING", b"8BITMIME", b"SIZE 1000000"]))
+    dns, dns_port = start_dnsmasq("dest.test")
+    try:
+        config = write_config(dns_port, sink.port)
+        for n, end in enumerate(SMUGGLING_ENDS):
+            message = (b"From: a@sender.test\r\nTo: b@dest.test\r\nSubject: smuggling\r\n\r\n"
+                       b"first part" + end + SMUGGLED)
+            [res], _ = deliver(config, ["b@dest.test"], message=message)
+            check(outcomes(res) == ["delivered"], (end, res))
+            check(len(sink.records) == n + 1, "expected one connection per delivery")
+            deadline = time.time() + 10  # the session ends when the client hangs up
+            while sink.threads[n].is_alive() and time.time() < deadline:
+                time.sleep(0.02)
+            record = sink.records[n]
+            events = record["events"]
+            datas = [i for i, e in enumerate(events) if e[0] == "data"]
+            check(len(datas) == 1, "%r: %d DATA streams" % (end, len(datas)))
+            data = events[datas[0]][1]
+            check_one_message(data, message)
+            check(SMUGGLED.split(b"\r\n")[0] in data, "smuggled text not carried as content")
+            check(len(commands(record, b"MAIL")) == 1 and len(commands(record, b"RCPT")) == 1,
+                  "%r: %r" % (end, commands(record)))
+            after = [e[1].upper() for e in events[datas[0] + 1:]]
+            check(all(c in (b"RSET", b"QUIT") for c in after),
+                  "%r: after the end of data the client sent %r" % (end, after))
+            print("%r: one message, %d bytes of DATA, then %r" % (end, len(data), after),
+                  file=sys.stderr)
+    finally:
+        dns.stop()
+        sink.finish()
+
+
+STARTTLS_INJECTIONS = [b"250-injected\r\n250 PIPELINING\r\n", b"554 5.7.1 injected\r\n"]
+
+
+def hostile_starttls_injection():
+    """The server answers STARTTLS with 220 and, in the same send(), plain-text replies; then
+    it does TLS and behaves. The client must never act on the injected replies."""
+    ctx = tls_context()
+    for injected in STARTTLS_INJECTIONS:
+        def on_starttls(reader, record):
+            record["pipelined_after_starttls"] = reader.buf  # the client must wait for 220
+            reader.sock.sendall(b"220 2.0.0 go ahead\r\n" + injected)
+            first = reader.sock.recv(64, socket.MSG_PEEK)
+            record["after_starttls"] = first  # b"": the client hung up
+            if first[:1] != b"\x16":  # not a TLS handshake record
+                return None
+            tls_sock = ctx.wrap_socket(reader.sock, server_side=True)
+            record["events"].append(("tls", b"", True))
+            return LineReader(tls_sock)
+
+        sink = ScriptedSink(lambda sock, record: scripted_smtp(
+            sock, record, [b"STARTTLS", b"PIPELINING", b"8BITMIME"], on_starttls))
+        dns, dns_port = start_dnsmasq("dest.test")
+        try:
+            [res], _ = deliver(write_config(dns_port, sink.port), ["b@dest.test"])
+        finally:
+            dns.stop()
+            sink.finish()
+        reply = res["recipients"][0]["reply"]
+        check("injected" not in reply, "the outcome came from the injected reply: %r" % res)
+        check(sink.records, "no connection")
+        for record in sink.records:
+            check(not record.get("pipelined_after_starttls"), record)
+            after = record.get("after_starttls")
+            check(after is None or after == b"" or after[:1] == b"\x16",
+                  "plain text after STARTTLS's 220: %r" % after)
+        mails = [(r, e) for r in sink.records for e in commands(r, b"MAIL")]
+        if outcomes(res) == ["delivered"]:
+            record = mails[0][0]
+            events = record["events"]
+            tls_at = [i for i, e in enumerate(events) if e[0] == "tls"]
+            check(tls_at, "delivered without TLS: %r" % events)
+            ehlo_after = [e for e in events[tls_at[0]:] if e[0] == "cmd" and
+                          e[1].upper().startswith(b"EHLO")]
+            check(ehlo_after and ehlo_after[0][2], "no EHLO inside TLS: %r" % events)
+            check(all(e[2] for e in events[tls_at[0]:]), events)
+            check(all(e[2] for r, e in mails), "MAIL in plain text: %r" % mails)
+            print("%r: delivered after TLS and a new EHLO" % injected, file=sys.stderr)
+        else:
+            check(outcomes(res) == ["transient"], res)
+            check(not mails, "aborted, yet a transaction was started: %r" % mails)
+            print("%r: aborted with %r" % (injected, reply), file=sys.stderr)
 
 
 if __name__ == "__main__":
