@@ -64,6 +64,42 @@ class SmtploadSmoke(unittest.TestCase):
                          (0, 2, 2), result)
         self.assertIn("AUTH: 535", out)
 
+    def test_open_loop_with_duration_and_source_address(self):
+        result, out = self.load("--port", str(self.relay.ports["starttls"]), "--starttls",
+                                *self.auth(), "--source", "127.0.0.1", "--rate", "20",
+                                "--duration", "1", "--per-conn", "1", "--connections", "10")
+        # The duration, not --messages, bounds the run: every session offered is accounted for.
+        self.assertGreater(result["messages"], 0, result)
+        self.assertEqual((result["accepted"], result["failed"]), (result["messages"], 0), result)
+        self.assertEqual(result["sessions_started"], result["messages"], result)
+        self.assertEqual(result["auth_samples"], result["sessions"], result)
+        self.assertGreater(result["auth_p50_ms"], 0, result)
+        self.assertEqual((result["source"], result["rate"], result["duration_s"]),
+                         ("127.0.0.1", 20.0, 1.0), result)
+        self.assertIn("open loop:", out)
+        self.assertIn("AUTH (AUTH..235) ms:", out)
+
+    def test_expect_auth_fail_counts_refusals_as_expected(self):
+        # Another source address: the relay's per-IP failure count must not touch the others.
+        result, out = self.load("--port", str(self.relay.ports["starttls"]), "--starttls",
+                                *self.auth(password="not the password"), "--source", "127.0.0.2",
+                                "--expect-auth-fail", "--messages", "4", "--connections", "1",
+                                "--per-conn", "2")
+        self.assertEqual((result["auth_attempts"], result["auth_expected"], result["failed"]),
+                         (4, 4, 0), result)
+        self.assertEqual(result["auth_replies"], {"535": 4}, result)
+        self.assertEqual(result["sessions"], 2)  # 2 AUTH attempts per session
+        self.assertEqual(result["auth_samples"], 4)
+        self.assertIn("auth replies: 535 x4", out)
+
+    def test_expect_auth_fail_reports_a_success_as_a_failure(self):
+        result, out = self.load("--port", str(self.relay.ports["starttls"]), "--starttls",
+                                *self.auth(), "--expect-auth-fail", "--messages", "1",
+                                "--connections", "1", expect_rc=1)
+        self.assertEqual((result["auth_expected"], result["failed"]), (0, 1), result)
+        self.assertEqual(result["auth_replies"], {"235": 1}, result)
+        self.assertIn("a failure was expected", out)
+
     def test_idle_sessions_are_held_and_still_alive(self):
         result, out = self.load("--port", str(self.relay.ports["starttls"]), "--starttls",
                                 *self.auth(), "--idle", "5", "--hold", "1", "--connections", "5")

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 namespace postern::bench {
 namespace asio = boost::asio;
@@ -79,8 +81,18 @@ void Connection::close() {
   stream_.next_layer().close(ec);
 }
 
-asio::awaitable<void> Connection::connect(const asio::ip::tcp::endpoint& server) {
+asio::awaitable<void> Connection::connect(const asio::ip::tcp::endpoint& server,
+                                          const asio::ip::address* source) {
   step();
+  if (source != nullptr) {
+    auto& socket = stream_.next_layer();
+    socket.open(server.protocol());
+    // Let connect() pick the port for the whole 4-tuple: thousands of short sessions from one
+    // source address would otherwise run out of ports that bind() considers free.
+    int one = 1;
+    ::setsockopt(socket.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+    socket.bind(asio::ip::tcp::endpoint(*source, 0));
+  }
   co_await stream_.next_layer().async_connect(server, use_awaitable);
   stream_.next_layer().set_option(asio::ip::tcp::no_delay(true));
 }

@@ -32,7 +32,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
              std::chrono::milliseconds step_timeout);
   ~Connection();
 
-  boost::asio::awaitable<void> connect(const boost::asio::ip::tcp::endpoint& server);
+  // `source`, when given, is the local address to bind first (the port is chosen at connect).
+  boost::asio::awaitable<void> connect(const boost::asio::ip::tcp::endpoint& server,
+                                       const boost::asio::ip::address* source = nullptr);
   boost::asio::awaitable<void> handshake();  // client side; TLS is active afterwards
   boost::asio::awaitable<void> write(std::string_view bytes);
   boost::asio::awaitable<void> write(const std::vector<boost::asio::const_buffer>& buffers);

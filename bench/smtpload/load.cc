@@ -22,7 +22,9 @@ namespace {
 
 // A reply that is not what the protocol step expects; the message says which step.
 struct StepFailed : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  StepFailed(int reply_code, const std::string& what) : std::runtime_error(what), code(reply_code) {}
+  explicit StepFailed(const std::string& what) : StepFailed(0, what) {}
+  int code;  // the reply code that was not expected (0: not a reply)
 };
 
 // The reply's first line, without a trailing "(ref ...)"-style token, so that errors which
@@ -36,7 +38,7 @@ std::string first_line(const Reply& r) {
 }
 
 void expect(const Reply& r, int code, const char* step) {
-  if (r.code != code) throw StepFailed(std::string(step) + ": " + first_line(r));
+  if (r.code != code) throw StepFailed(r.code, std::string(step) + ": " + first_line(r));
 }
 
 std::string base64(std::string_view in) {
@@ -88,8 +90,13 @@ std::string make_body(std::size_t size) {
 
 }  // namespace
 
-Load::Load(const Options& options, asio::ip::tcp::endpoint server)
-    : options_(options), server_(server), tls_(asio::ssl::context::tls_client), date_(rfc5322_date()) {
+Load::Load(const Options& options, asio::ip::tcp::endpoint server,
+           std::optional<asio::ip::address> source)
+    : options_(options),
+      server_(server),
+      source_(source),
+      tls_(asio::ssl::context::tls_client),
+      date_(rfc5322_date()) {
   tls_.set_verify_mode(asio::ssl::verify_none);  // benchmarks run against self-signed certs
   SSL_CTX_set_min_proto_version(tls_.native_handle(), TLS1_2_VERSION);
   if (options_.tls_resumption) {
@@ -115,23 +122,67 @@ std::string Load::headers(std::int64_t number) const {
          "Content-Type: text/plain; charset=us-ascii\r\n\r\n";
 }
 
-std::int64_t Load::claim_message(std::int64_t& share) {
-  if (share <= 0) return -1;
-  --share;
-  return claimed_.fetch_add(1);
+void Load::begin() {
+  start_ = Clock::now();
+  end_ = start_ + std::chrono::duration_cast<Clock::duration>(
+                      std::chrono::duration<double>(options_.duration_s));
 }
 
-asio::awaitable<void> Load::authenticate(Connection& c, const char*& step) {
+bool Load::past_duration() const { return options_.duration_s > 0 && Clock::now() >= end_; }
+
+std::int64_t Load::claim_message(std::int64_t& share) {
+  if (share <= 0 || past_duration()) return -1;
+  std::int64_t n = claimed_.load();
+  do {
+    if (n >= options_.messages) return -1;
+  } while (!claimed_.compare_exchange_weak(n, n + 1));
+  --share;
+  return n;
+}
+
+asio::awaitable<Reply> Load::auth_exchange(Connection& c) {
   const auto& who = options_.users[next_user_.fetch_add(1) % options_.users.size()];
-  step = "AUTH";
   if (options_.auth == AuthMechanism::Plain) {
     std::string token = base64(std::string("\0", 1) + who.user + '\0' + who.password);
-    expect(co_await c.command("AUTH PLAIN " + token + "\r\n"), 235, step);
-    co_return;
+    co_return co_await c.command("AUTH PLAIN " + token + "\r\n");
   }
-  expect(co_await c.command("AUTH LOGIN\r\n"), 334, step);
-  expect(co_await c.command(base64(who.user) + "\r\n"), 334, step);
-  expect(co_await c.command(base64(who.password) + "\r\n"), 235, step);
+  Reply r = co_await c.command("AUTH LOGIN\r\n");
+  if (r.code != 334) co_return r;
+  r = co_await c.command(base64(who.user) + "\r\n");
+  if (r.code != 334) co_return r;
+  co_return co_await c.command(base64(who.password) + "\r\n");
+}
+
+// AUTH latency: from sending AUTH to its 235 (both LOGIN steps included).
+asio::awaitable<void> Load::authenticate(Connection& c, const char*& step, Stats& stats) {
+  step = "AUTH";
+  auto start = Clock::now();
+  Reply r = co_await auth_exchange(c);
+  expect(r, 235, step);
+  stats.auth_ms.push_back(ms_since(start));
+}
+
+asio::awaitable<bool> Load::fail_auth(Session& s, std::int64_t& share, Stats& stats) {
+  Connection& c = *s.connection;
+  for (int sent = 0;;) {
+    ++stats.auth_attempts;
+    auto start = Clock::now();
+    if (options_.duration_s <= 0 || start < end_) ++auth_in_window_;
+    Reply r = co_await auth_exchange(c);
+    stats.auth_ms.push_back(ms_since(start));
+    ++stats.auth_replies[r.code ? std::to_string(r.code) : std::string("malformed")];
+    if (r.code == 535 || r.code == 454 || r.code == 421) {
+      ++stats.auth_expected;
+    } else {
+      ++stats.failed;
+      stats.error("AUTH (a failure was expected): " + first_line(r));
+    }
+    if (r.code == 421) co_return false;  // the server closes the session
+    if (r.code == 0 || r.code == 235) co_return true;  // broken, or (wrongly) authenticated
+    ++sent;
+    if (options_.per_conn > 0 && sent >= options_.per_conn) co_return true;
+    if (claim_message(share) < 0) co_return true;
+  }
 }
 
 asio::awaitable<Load::Session> Load::open_session(Stats& stats) {
@@ -142,7 +193,7 @@ asio::awaitable<Load::Session> Load::open_session(Stats& stats) {
   const char* step = "connect";
   std::string failure;
   try {
-    co_await c->connect(server_);
+    co_await c->connect(server_, source_ ? &*source_ : nullptr);
     if (options_.tls == TlsMode::Implicit) {
       step = "TLS handshake";
       if (options_.tls_resumption) offer_saved_session(c->ssl());
@@ -165,11 +216,20 @@ asio::awaitable<Load::Session> Load::open_session(Stats& stats) {
       caps = co_await c->command(ehlo);
       expect(caps, 250, step);
     }
-    if (options_.auth != AuthMechanism::None) co_await authenticate(*c, step);
+    if (options_.auth != AuthMechanism::None && !options_.expect_auth_fail)
+      co_await authenticate(*c, step, stats);
     stats.setup_ms.push_back(ms_since(start));
     ++stats.sessions;
     co_return Session{c, options_.pipelining && caps.has_keyword("PIPELINING")};
   } catch (const StepFailed& e) {
+    if (options_.expect_auth_fail && e.code == 421) {  // a throttle refused the session
+      ++stats.auth_replies[std::string(step) + " 421"];
+      ++stats.auth_expected;
+      c->close();
+      Session refused;
+      refused.throttled = true;
+      co_return refused;
+    }
     failure = e.what();
   } catch (const std::exception& e) {
     failure = std::string(step) + ": " + (c->timed_out() ? "timeout" : e.what());
@@ -240,28 +300,80 @@ asio::awaitable<void> Load::quit(Connection& c) {
   c.close();
 }
 
-asio::awaitable<void> Load::run_sender(std::int64_t share, Stats& stats) {
-  for (std::int64_t number; (number = claim_message(share)) >= 0;) {
-    Session s = co_await open_session(stats);
-    if (!s.connection) {
-      ++stats.failed;  // the claimed message could not be offered
-      continue;
-    }
-    try {
+asio::awaitable<bool> Load::run_session(std::int64_t& share, Stats& stats) {
+  std::int64_t number = claim_message(share);
+  if (number < 0) co_return false;
+  Session s = co_await open_session(stats);
+  if (!s.connection) {
+    if (!s.throttled) ++stats.failed;  // the claimed unit could not be offered
+    co_return true;
+  }
+  bool open = true;
+  try {
+    if (options_.expect_auth_fail) {
+      open = co_await fail_auth(s, share, stats);
+    } else {
       for (int sent = 0;;) {
         co_await send_message(s, number, stats);
         ++sent;
         if (options_.per_conn > 0 && sent >= options_.per_conn) break;
         if ((number = claim_message(share)) < 0) break;
       }
-    } catch (const std::exception& e) {
-      ++stats.failed;
-      stats.error(std::string("transaction: ") +
-                  (s.connection->timed_out() ? "timeout" : e.what()));
-      s.connection->close();
+    }
+  } catch (const std::exception& e) {
+    ++stats.failed;
+    stats.error(std::string(options_.expect_auth_fail ? "AUTH: " : "transaction: ") +
+                (s.connection->timed_out() ? "timeout" : e.what()));
+    s.connection->close();
+    co_return true;
+  }
+  if (open) {
+    co_await quit(*s.connection);
+  } else {
+    s.connection->close();
+  }
+  co_return true;
+}
+
+asio::awaitable<void> Load::run_sender(std::int64_t share, Stats& stats) {
+  for (;;) {
+    bool more = co_await run_session(share, stats);
+    if (!more) break;
+  }
+}
+
+asio::awaitable<void> Load::run_launched(std::shared_ptr<int> in_flight, Stats& stats) {
+  std::int64_t share = options_.per_conn > 0 ? options_.per_conn : 1;
+  try {
+    co_await run_session(share, stats);
+  } catch (const std::exception& e) {
+    stats.error(std::string("session: ") + e.what());
+  }
+  --*in_flight;
+}
+
+asio::awaitable<void> Load::run_launcher(double rate, int max_in_flight, Stats& stats) {
+  auto executor = co_await asio::this_coro::executor;
+  asio::steady_timer timer(executor);
+  auto in_flight = std::make_shared<int>(0);  // this thread's sessions; one loop, no lock
+  const std::chrono::duration<double> interval(1.0 / rate);
+  for (std::int64_t launched = 0;;) {
+    if (past_duration() || claimed_.load() >= options_.messages) break;
+    auto now = Clock::now();
+    auto due = start_ + std::chrono::duration_cast<Clock::duration>(interval * static_cast<double>(launched));
+    if (now >= due && *in_flight < max_in_flight) {
+      if (now - due > 100ms) ++stats.launches_late;
+      ++launched;
+      ++*in_flight;
+      ++stats.sessions_started;
+      asio::co_spawn(executor, run_launched(in_flight, stats), asio::detached);
       continue;
     }
-    co_await quit(*s.connection);
+    timer.expires_at(now >= due ? now + 2ms : due);  // all in flight: look again soon
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+  std::int64_t ran = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start_).count();
+  for (std::int64_t seen = launch_ns_.load(); ran > seen && !launch_ns_.compare_exchange_weak(seen, ran);) {
   }
 }
 

@@ -11,7 +11,11 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include <condition_variable>
+#include <algorithm>
 #include <cstdio>
+#include <map>
+#include <optional>
+#include <string>
 #include <memory>
 #include <mutex>
 #include <string_view>
@@ -54,18 +58,73 @@ const char* auth_name(AuthMechanism m) {
   return m == AuthMechanism::Plain ? "PLAIN" : m == AuthMechanism::Login ? "LOGIN" : "none";
 }
 
+// The units (messages, or AUTH attempts with --expect-auth-fail) the run was asked for: all of
+// --messages, except that with --duration only what was offered before the time ran out.
+std::int64_t total_units(const Options& o, const Load& load) {
+  if (o.idle) return 0;
+  return o.duration_s > 0 ? load.claimed() : o.messages;
+}
+
+// The good outcome of a unit: accepted (250), or with --expect-auth-fail refused as expected.
+std::int64_t good_units(const Options& o, const Stats& s) {
+  return o.expect_auth_fail ? s.auth_expected : s.accepted;
+}
+
+std::string json_string(const std::string& in) {
+  std::string out = "\"";
+  for (char ch : in) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    if (static_cast<unsigned char>(ch) >= 0x20) out += ch;
+  }
+  return out + "\"";
+}
+
+std::string replies_json(const std::map<std::string, std::int64_t>& replies) {
+  std::string out = "{";
+  for (auto& [code, count] : replies) {
+    if (out.size() > 1) out += ",";
+    out += json_string(code) + ":" + std::to_string(count);
+  }
+  return out + "}";
+}
+
 void report(const Options& o, const Load& load, Stats& s, double elapsed_s, bool timed_out) {
-  std::int64_t unsent = o.idle ? 0 : o.messages - load.claimed();
-  std::int64_t failed = o.idle ? 0 : o.messages - s.accepted;  // refused, broken or never sent
+  std::int64_t total = total_units(o, load);
+  std::int64_t unsent = o.idle ? 0 : total - std::min(total, load.claimed());
+  std::int64_t failed = o.idle ? 0 : total - good_units(o, s);  // refused, broken or never sent
   double msgs_per_s = elapsed_s > 0 ? static_cast<double>(s.accepted) / elapsed_s : 0;
   double sessions_per_s = elapsed_s > 0 ? static_cast<double>(s.sessions) / elapsed_s : 0;
   double sp50 = percentile(s.setup_ms, 50), sp90 = percentile(s.setup_ms, 90),
          sp99 = percentile(s.setup_ms, 99);
   double mp50 = percentile(s.message_ms, 50), mp90 = percentile(s.message_ms, 90),
          mp99 = percentile(s.message_ms, 99);
+  double ap50 = percentile(s.auth_ms, 50), ap90 = percentile(s.auth_ms, 90),
+         ap99 = percentile(s.auth_ms, 99), amax = percentile(s.auth_ms, 100);
+  // AUTH attempts per second: those started within --duration over it, else over the run.
+  double auth_per_s =
+      o.duration_s > 0 ? static_cast<double>(load.auth_in_window()) / o.duration_s
+                       : (elapsed_s > 0 ? static_cast<double>(s.auth_attempts) / elapsed_s : 0);
+  double launch_s = load.launch_s();
+  double started_per_s = launch_s > 0 ? static_cast<double>(s.sessions_started) / launch_s : 0;
   if (!o.quiet) {
     for (auto& [what, count] : s.errors) std::printf("error x%lld: %s\n", static_cast<long long>(count), what.c_str());
-    if (o.idle) {
+    if (o.rate > 0) {
+      std::printf("open loop: %lld sessions started in %.2f s (%.1f/s, target %.1f/s), %lld late\n",
+                  static_cast<long long>(s.sessions_started), launch_s, started_per_s, o.rate,
+                  static_cast<long long>(s.launches_late));
+    }
+    if (o.expect_auth_fail) {
+      std::printf("auth attempts: %lld sent (%.1f/s), %lld of %lld answered as expected, %lld not\n",
+                  static_cast<long long>(s.auth_attempts), auth_per_s,
+                  static_cast<long long>(s.auth_expected), static_cast<long long>(total),
+                  static_cast<long long>(failed));
+      std::string mix;
+      for (auto& [code, count] : s.auth_replies)
+        mix += (mix.empty() ? "" : ", ") + code + " x" + std::to_string(count);
+      std::printf("auth replies: %s\n", mix.empty() ? "none" : mix.c_str());
+      std::printf("AUTH reply (AUTH..reply) ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n", ap50,
+                  ap90, ap99, amax);
+    } else if (o.idle) {
       std::printf("idle: %d/%d sessions established, peak %d open, %lld answered NOOP after %.0f s\n",
                   load.idle_established(), o.idle, load.idle_peak(),
                   static_cast<long long>(s.idle_alive), o.hold_s);
@@ -75,6 +134,9 @@ void report(const Options& o, const Load& load, Stats& s, double elapsed_s, bool
                   static_cast<long long>(unsent), elapsed_s);
       std::printf("throughput: %.1f messages/s, %.1f sessions/s\n", msgs_per_s, sessions_per_s);
       std::printf("per message (MAIL..250) ms: p50 %.2f  p90 %.2f  p99 %.2f\n", mp50, mp90, mp99);
+      if (!s.auth_ms.empty())
+        std::printf("AUTH (AUTH..235) ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n", ap50, ap90,
+                    ap99, amax);
     }
     std::printf("sessions: %lld set up, %lld failed; set-up ms: p50 %.2f  p90 %.2f  p99 %.2f\n",
                 static_cast<long long>(s.sessions), static_cast<long long>(s.sessions_failed), sp50,
@@ -89,15 +151,25 @@ void report(const Options& o, const Load& load, Stats& s, double elapsed_s, bool
       "\"idle_requested\":%d,\"idle_established\":%d,\"idle_peak\":%d,\"idle_alive\":%lld,"
       "\"connections\":%d,\"messages\":%lld,\"per_conn\":%d,\"size\":%zu,\"rcpts\":%d,"
       "\"tls\":\"%s\",\"auth\":\"%s\",\"pipelining\":%s,\"tls_resumption\":%s,\"threads\":%d,"
-      "\"timed_out\":%s,\"errors\":%zu}\n",
+      "\"timed_out\":%s,\"errors\":%zu,"
+      "\"auth_p50_ms\":%.3f,\"auth_p90_ms\":%.3f,\"auth_p99_ms\":%.3f,\"auth_max_ms\":%.3f,"
+      "\"auth_samples\":%zu,\"auth_attempts\":%lld,\"auth_expected\":%lld,\"auth_per_s\":%.1f,"
+      "\"auth_replies\":%s,\"expect_auth_fail\":%s,\"source\":%s,\"rate\":%.1f,"
+      "\"duration_s\":%.1f,\"launch_s\":%.3f,\"sessions_started\":%lld,"
+      "\"sessions_started_per_s\":%.1f,\"launches_late\":%lld}\n",
       static_cast<long long>(s.accepted), static_cast<long long>(failed),
       static_cast<long long>(unsent), elapsed_s, msgs_per_s, static_cast<long long>(s.sessions),
       static_cast<long long>(s.sessions_failed), sessions_per_s, sp50, sp90, sp99, mp50, mp90, mp99,
       o.idle, load.idle_established(), load.idle_peak(), static_cast<long long>(s.idle_alive),
-      o.connections, static_cast<long long>(o.messages), o.per_conn, o.size, o.rcpts,
+      o.connections, static_cast<long long>(o.idle ? o.messages : total), o.per_conn, o.size, o.rcpts,
       tls_name(o.tls), auth_name(o.auth), o.pipelining ? "true" : "false",
       o.tls_resumption ? "true" : "false", o.threads, timed_out ? "true" : "false",
-      s.errors.size());
+      s.errors.size(), ap50, ap90, ap99, amax, s.auth_ms.size(),
+      static_cast<long long>(s.auth_attempts), static_cast<long long>(s.auth_expected), auth_per_s,
+      replies_json(s.auth_replies).c_str(), o.expect_auth_fail ? "true" : "false",
+      json_string(o.source).c_str(), o.rate, o.duration_s, launch_s,
+      static_cast<long long>(s.sessions_started), started_per_s,
+      static_cast<long long>(s.launches_late));
   std::fflush(stdout);
 }
 
@@ -114,12 +186,27 @@ int main(int argc, char** argv) {
   raise_descriptor_limit();
   auto server = resolve(o);
   if (!server) return 2;
+  std::optional<asio::ip::address> source;
+  if (!o.source.empty()) {
+    boost::system::error_code ec;
+    source = asio::ip::make_address(o.source, ec);
+    if (ec) {
+      std::fprintf(stderr, "smtpload: --source must be an IP address: %s\n", o.source.c_str());
+      return 2;
+    }
+  }
 
-  Load load(o, *server);
+  Load load(o, *server, source);
   std::vector<std::unique_ptr<asio::io_context>> loops;
   std::vector<Stats> stats(o.threads);
   for (int t = 0; t < o.threads; ++t) loops.push_back(std::make_unique<asio::io_context>(1));
-  for (int i = 0; i < o.connections; ++i) {
+  load.begin();
+  for (int t = 0; o.rate > 0 && t < o.threads; ++t) {  // open loop: one launcher per thread
+    int cap = std::max(1, o.connections / o.threads + (t < o.connections % o.threads ? 1 : 0));
+    asio::co_spawn(*loops[t], load.run_launcher(o.rate / o.threads, cap, stats[static_cast<std::size_t>(t)]),
+                   asio::detached);
+  }
+  for (int i = 0; o.rate <= 0 && i < o.connections; ++i) {
     auto t = static_cast<std::size_t>(i % o.threads);
     std::int64_t share = o.messages / o.connections + (i < o.messages % o.connections ? 1 : 0);
     auto work = o.idle ? load.run_idle_opener(stats[t]) : load.run_sender(share, stats[t]);
@@ -153,7 +240,7 @@ int main(int argc, char** argv) {
   Stats total;
   for (auto& s : stats) total.merge(std::move(s));
   report(o, load, total, elapsed_s, timed_out);
-  bool ok = o.idle ? total.idle_alive == o.idle : total.accepted == o.messages;
+  bool ok = o.idle ? total.idle_alive == o.idle : good_units(o, total) == total_units(o, load);
   if (timed_out) std::_Exit(ok ? 0 : 1);  // suspended sessions are abandoned, not unwound
   return ok ? 0 : 1;
 }

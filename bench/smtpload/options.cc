@@ -32,6 +32,14 @@ constexpr const char* kUsage = R"(usage: smtpload [options]
   --max-time S          bound on the whole run (default 600)
   --idle N --hold S     open N authenticated sessions, hold them idle S seconds,
                         then check each with NOOP; --connections bounds the set-up concurrency
+  --source ADDR         bind each connection to this local address (e.g. 127.0.0.2)
+  --rate N              open loop: start N sessions per second whatever the completions,
+                        at most --connections in flight (default: closed loop)
+  --duration S          stop starting work after S seconds (with --rate, or to bound a
+                        closed loop); --messages is then unlimited unless given
+  --expect-auth-fail    AUTH-only sessions with a wrong password: 535 and the throttle
+                        replies 454/421 are the expected outcome; --messages and --per-conn
+                        count AUTH attempts instead of messages
   --quiet               only the JSON line
 The last line printed is one JSON object with the results.
 )";
@@ -75,7 +83,11 @@ std::optional<Options> parse_options(int argc, char** argv) {
       {"--host", [&](auto v) { o.host = v; return !v.empty(); }},
       {"--port", [&](auto v) { return parse_number(v, o.port); }},
       {"--connections", [&](auto v) { return parse_number(v, o.connections) && o.connections > 0; }},
-      {"--messages", [&](auto v) { return parse_number(v, o.messages) && o.messages >= 0; }},
+      {"--messages",
+       [&](auto v) {
+         o.messages_given = true;
+         return parse_number(v, o.messages) && o.messages >= 0;
+       }},
       {"--per-conn", [&](auto v) { return parse_number(v, o.per_conn) && o.per_conn >= 0; }},
       {"--size", [&](auto v) { return parse_number(v, o.size); }},
       {"--rcpts", [&](auto v) { return parse_number(v, o.rcpts) && o.rcpts > 0; }},
@@ -97,6 +109,9 @@ std::optional<Options> parse_options(int argc, char** argv) {
       {"--max-time", [&](auto v) { return parse_seconds(v, o.max_time_s) && o.max_time_s > 0; }},
       {"--idle", [&](auto v) { return parse_number(v, o.idle) && o.idle >= 0; }},
       {"--hold", [&](auto v) { return parse_seconds(v, o.hold_s); }},
+      {"--source", [&](auto v) { o.source = v; return !v.empty(); }},
+      {"--rate", [&](auto v) { return parse_seconds(v, o.rate) && o.rate > 0; }},
+      {"--duration", [&](auto v) { return parse_seconds(v, o.duration_s) && o.duration_s > 0; }},
   };
   const std::map<std::string_view, std::function<void()>> flags = {
       {"--starttls", [&] { o.tls = TlsMode::StartTls; }},
@@ -105,6 +120,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
       {"--tls-resumption", [&] { o.tls_resumption = true; }},
       {"--no-tls-resumption", [&] { o.tls_resumption = false; }},
       {"--quiet", [&] { o.quiet = true; }},
+      {"--expect-auth-fail", [&] { o.expect_auth_fail = true; }},
   };
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -137,6 +153,16 @@ std::optional<Options> parse_options(int argc, char** argv) {
     std::fprintf(stderr, "smtpload: --auth needs --user/--password or --users-file\n");
     return std::nullopt;
   }
+  if (o.expect_auth_fail && o.auth == AuthMechanism::None) {
+    std::fprintf(stderr, "smtpload: --expect-auth-fail needs --auth\n");
+    return std::nullopt;
+  }
+  if (o.idle && (o.rate > 0 || o.expect_auth_fail || o.duration_s > 0)) {
+    std::fprintf(stderr, "smtpload: --idle does not combine with --rate, --duration or --expect-auth-fail\n");
+    return std::nullopt;
+  }
+  // With a duration and no --messages, the duration alone bounds the run.
+  if (o.duration_s > 0 && !o.messages_given) o.messages = std::int64_t{1} << 60;
   return o;
 }
 

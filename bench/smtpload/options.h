@@ -38,6 +38,11 @@ struct Options {
   int idle = 0;                 // idle mode: open this many sessions and hold them
   double hold_s = 10;
   bool quiet = false;
+  std::string source;           // local address to bind before connecting ("" = any)
+  double rate = 0;              // open loop: sessions started per second (0 = closed loop)
+  double duration_s = 0;        // stop offering work after this long (0 = until --messages)
+  bool messages_given = false;  // --messages was on the command line
+  bool expect_auth_fail = false;  // AUTH-only sessions; 535/454/421 are the expected outcome
 };
 
 // Returns the options, or prints the reason (or the usage) and returns nothing.

@@ -24,6 +24,12 @@ struct Stats {
   std::int64_t idle_alive = 0;        // idle mode: answered NOOP after the hold
   std::vector<double> setup_ms;       // connect .. AUTH accepted (or last EHLO)
   std::vector<double> message_ms;     // MAIL .. final reply
+  std::vector<double> auth_ms;        // AUTH sent .. 235 (or, --expect-auth-fail, any final reply)
+  std::int64_t auth_attempts = 0;     // --expect-auth-fail: AUTH exchanges started
+  std::int64_t auth_expected = 0;     // units answered 535/454/421 (or refused 421 at greeting)
+  std::int64_t sessions_started = 0;  // --rate: sessions launched by the open loop
+  std::int64_t launches_late = 0;     // --rate: launched >100 ms after schedule (--connections full)
+  std::map<std::string, std::int64_t> auth_replies;  // reply code ("535", "greeting 421") -> count
   std::map<std::string, std::int64_t> errors;
 
   void error(std::string what) {
@@ -39,6 +45,12 @@ struct Stats {
     idle_alive += other.idle_alive;
     setup_ms.insert(setup_ms.end(), other.setup_ms.begin(), other.setup_ms.end());
     message_ms.insert(message_ms.end(), other.message_ms.begin(), other.message_ms.end());
+    auth_ms.insert(auth_ms.end(), other.auth_ms.begin(), other.auth_ms.end());
+    auth_attempts += other.auth_attempts;
+    auth_expected += other.auth_expected;
+    sessions_started += other.sessions_started;
+    launches_late += other.launches_late;
+    for (auto& [k, v] : other.auth_replies) auth_replies[k] += v;
     for (auto& [k, v] : other.errors) errors[k] += v;
   }
 };
