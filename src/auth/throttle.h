@@ -5,11 +5,19 @@
 // so an attacker hammering a username from one IP never slows or locks that user out from its
 // other IPs. IPv6 sources count per /64. Bounded memory (least recently used entries are
 // evicted); thread-safe.
+//
+// Checks under way count too: a password check that needs Argon2id is announced with
+// check_started() and ends with check_finished(), and before_auth() counts the source's
+// unfinished checks as failures to come. Without that, a flood of concurrent guesses all
+// passed before_auth() (none had failed yet) and queued for Argon2id, so the limit never
+// engaged and the queue grew with the flood (bench T4).
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "base/time.h"
 #include "policy/window_counters.h"
@@ -46,6 +54,12 @@ class FailureThrottle {
   // A success forgets the (username, IP) failures; the IP's count stays (one valid credential
   // must not reset the budget for guessing others).
   void record_success(std::string_view ip, std::string_view username, Millis now);
+  // A check that costs Argon2id starts or ends for this source (see above). Every
+  // check_started() is followed by exactly one check_finished().
+  void check_started(std::string_view ip);
+  void check_finished(std::string_view ip);
+  // Unfinished checks of this source (tests, logs).
+  std::uint32_t checks_under_way(std::string_view ip) const;
 
   const ThrottleOptions& options() const { return options_; }
 
@@ -54,6 +68,8 @@ class FailureThrottle {
 
   ThrottleOptions options_;
   policy::SlidingWindowCounters counters_;
+  mutable std::mutex in_flight_mu_;
+  std::unordered_map<std::string, std::uint32_t> in_flight_;  // source key -> checks under way
 };
 
 }  // namespace postern::auth

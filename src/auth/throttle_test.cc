@@ -41,6 +41,38 @@ TEST(FailureThrottle, ThousandFailuresFromOneIpAreThrottledButTheUserStillLogsIn
   t.record_success("192.0.2.10", "crm-mailer", now + 1002);
 }
 
+TEST(FailureThrottle, ChecksUnderWayCountAgainstTheIpBudget) {
+  FailureThrottle t(throttle_options(30, 600));
+  const Millis now = 1'000'000;
+  // A flood of concurrent guesses: each passes before_auth and starts its Argon2id check
+  // before any has failed. Only the budget's worth may start.
+  int started = 0;
+  for (int i = 0; i < 500; ++i) {
+    if (t.before_auth("203.0.113.9", "user" + std::to_string(i), now).refuse) continue;
+    t.check_started("203.0.113.9");
+    ++started;
+  }
+  EXPECT_EQ(started, 30);
+  EXPECT_EQ(t.checks_under_way("203.0.113.9"), 30u);
+  ThrottleCheck refused = t.before_auth("203.0.113.9", "crm-mailer", now);
+  EXPECT_TRUE(refused.refuse);
+  EXPECT_NE(refused.detail.find("30 checks under way"), std::string::npos) << refused.detail;
+  // Another source is not affected.
+  EXPECT_FALSE(t.before_auth("192.0.2.10", "crm-mailer", now).refuse);
+  // The checks end as failures: the budget stays spent for the window.
+  for (int i = 0; i < started; ++i) {
+    t.check_finished("203.0.113.9");
+    t.record_failure("203.0.113.9", "user" + std::to_string(i), now + 1);
+  }
+  EXPECT_EQ(t.checks_under_way("203.0.113.9"), 0u);
+  EXPECT_TRUE(t.before_auth("203.0.113.9", "crm-mailer", now + 2).refuse);
+  // Checks that end as successes free their place.
+  t.check_started("198.51.100.1");
+  t.check_finished("198.51.100.1");
+  t.check_finished("198.51.100.1");  // an extra finish is ignored
+  EXPECT_EQ(t.checks_under_way("198.51.100.1"), 0u);
+}
+
 TEST(FailureThrottle, DelayGrowsExponentiallyToACap) {
   FailureThrottle t;  // 30 per IP, 10 per (user, IP)
   std::vector<milliseconds> delays;

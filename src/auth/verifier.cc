@@ -109,6 +109,31 @@ void check_source_ip(const storage::SmtpUser& user, const std::string& client_ip
 
 }  // namespace
 
+std::optional<AuthVerdict> CredentialVerifier::verify_cached(const AuthRequest& request) {
+  if (!storage::validate_username(request.username)) return std::nullopt;
+  std::optional<storage::SmtpUser> user = store_.find_user(request.username);
+  if (!user || status_refusal(*user)) return std::nullopt;
+  const std::string_view password = request.password.reveal();
+  const Millis now = clock_.now_ms();
+  AuthVerdict v;
+  if (!user->password_hash.empty() && cache_.contains(*user, user->password_hash, password, now)) {
+    v.reason = AuthReason::Ok;
+  } else if (!user->previous_password_hash.empty() &&
+             cache_.contains(*user, user->previous_password_hash, password, now)) {
+    v.reason = now >= user->previous_password_until ? AuthReason::StalePassword
+                                                    : AuthReason::PreviousPassword;
+  } else {
+    return std::nullopt;
+  }
+  v.hints = hints_for(request.username, password);
+  v.user = user;
+  if (v.reason == AuthReason::StalePassword) return v;
+  v.granted = true;
+  check_source_ip(*user, request.client_ip, v);
+  if (v.granted) store_.record_login(user->id, now);
+  return v;
+}
+
 AuthVerdict CredentialVerifier::verify(const AuthRequest& request) {
   AuthVerdict v;
   const std::string_view password = request.password.reveal();

@@ -52,6 +52,12 @@ class CredentialVerifier {
  public:
   CredentialVerifier(storage::Store& store, CredentialCache& cache, const Clock& clock);
   AuthVerdict verify(const AuthRequest& request);
+  // The verdict when it needs no Argon2id: an active user whose password (current or
+  // previous) is in the credential cache. Otherwise nullopt, and verify() decides (unknown
+  // users, refusals and wrong passwords always pay the full hash, so their timing matches).
+  // Blocks on store reads only: the session runs it on the blocking pool, so a logged-in
+  // app's AUTH never queues behind the Argon2id checks of a flood (bench T4).
+  std::optional<AuthVerdict> verify_cached(const AuthRequest& request);
 
  private:
   storage::Store& store_;

@@ -88,6 +88,37 @@ TEST_F(VerifierTest, OkRecordsLoginAndFillsCache) {
   EXPECT_EQ(cache_.size(), 1u);
 }
 
+TEST_F(VerifierTest, VerifyCachedAnswersOnlyCachedPasswordsOfActiveUsers) {
+  SmtpUser u = add_user("crm-mailer", [](SmtpUser& x) { x.allow_ips = {"192.0.2.0/24"}; });
+  auto cached = [&](const std::string& name, const char* password,
+                    const std::string& ip = "192.0.2.10") {
+    return verifier_->verify_cached(AuthRequest{name, Secret(password), ip});
+  };
+  EXPECT_FALSE(cached("crm-mailer", kPassword));  // nothing cached yet: verify() decides
+  EXPECT_EQ(verify("crm-mailer", kPassword).reason, AuthReason::Ok);
+  clock_.now += 1000;
+  auto hit = cached("CRM-Mailer", kPassword);
+  ASSERT_TRUE(hit);
+  EXPECT_EQ(hit->reason, AuthReason::Ok);
+  EXPECT_TRUE(hit->granted);
+  ASSERT_TRUE(hit->user);
+  EXPECT_EQ(hit->user->uuid, u.uuid);
+  EXPECT_EQ(store_->find_user("crm-mailer")->last_login_at, kStart + 1000);
+  // The allow list still applies to a cached password.
+  auto elsewhere = cached("crm-mailer", kPassword, "198.51.100.7");
+  ASSERT_TRUE(elsewhere);
+  EXPECT_EQ(elsewhere->reason, AuthReason::IpNotAllowed);
+  EXPECT_FALSE(elsewhere->granted);
+  // Wrong passwords, unknown and disabled users are never answered here (they pay Argon2id).
+  EXPECT_FALSE(cached("crm-mailer", "wrong password"));
+  EXPECT_FALSE(cached("nobody", kPassword));
+  EXPECT_FALSE(cached("bad name!", kPassword));
+  SmtpUser disabled = *store_->find_user("crm-mailer");
+  disabled.status = storage::UserStatus::Disabled;
+  ASSERT_TRUE(store_->update_user(disabled).ok());
+  EXPECT_FALSE(cached("crm-mailer", kPassword));
+}
+
 TEST_F(VerifierTest, UnknownUserAndUsernameWithAt) {
   auto v = verify("nobody", kPassword);
   EXPECT_EQ(v.reason, AuthReason::UnknownUser);

@@ -363,18 +363,50 @@ awaitable<smtp::Action> Session::verify(smtp::VerifyCredentials& request) {
 
   auth::AuthRequest req{request.username, std::move(request.password), client_ip_};
   auth::CredentialVerifier& verifier = services_.verifier;
+  // The attempt counts against the source's failure budget until it is decided, so a flood
+  // of concurrent guesses cannot all pass before_auth() before the first one fails.
+  struct UnderWay {
+    auth::FailureThrottle& throttle;
+    const std::string& ip;
+    bool done = false;
+    void finish() {
+      if (!done) throttle.check_finished(ip);
+      done = true;
+    }
+    ~UnderWay() { finish(); }
+  };
+  throttle.check_started(client_ip_);
+  UnderWay under_way{throttle, client_ip_};
   // A store failure must not look like bad credentials: it answers 454 (temporary) and is
   // logged as internal_error.
   bool store_failed = false;
-  // Argon2id runs off the event loop: one slow hash never stalls the other sessions here.
-  auth::AuthVerdict verdict = co_await checking_credentials([&verifier, &req, &store_failed]() {
-    try {
-      return verifier.verify(req);
-    } catch (const std::exception&) {
-      store_failed = true;
-      return auth::AuthVerdict{};
-    }
-  });
+  // A password in the credential cache needs only store reads and an HMAC: decided on the
+  // blocking pool, never behind the Argon2id queue.
+  std::optional<auth::AuthVerdict> quick =
+      co_await blocking([&verifier, &req, &store_failed]() -> std::optional<auth::AuthVerdict> {
+        try {
+          return verifier.verify_cached(req);
+        } catch (const std::exception&) {
+          store_failed = true;
+          return auth::AuthVerdict{};
+        }
+      });
+  // Argon2id runs off the event loop, on its own threads: one slow hash never stalls the
+  // other sessions here.
+  auth::AuthVerdict verdict;
+  if (quick) {
+    verdict = std::move(*quick);
+  } else {
+    verdict = co_await checking_credentials([&verifier, &req, &store_failed]() {
+      try {
+        return verifier.verify(req);
+      } catch (const std::exception&) {
+        store_failed = true;
+        return auth::AuthVerdict{};
+      }
+    });
+  }
+  under_way.finish();  // decided: a failure is counted by record_failure() below
   req.password.wipe();
   smtp::CredentialResult result = smtp::CredentialResult::Rejected;
   if (verdict.granted) result = smtp::CredentialResult::Accepted;

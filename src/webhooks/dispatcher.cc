@@ -323,6 +323,8 @@ void Dispatcher::hooks_changed() {
   impl_->no_hooks_until = 0;
 }
 
+bool Dispatcher::wants_events() const { return impl_->wanted(); }
+
 void Dispatcher::start() {
   if (impl_->started.exchange(true)) return;
   asio::co_spawn(impl_->strand, Impl::loop(impl_), asio::detached);

@@ -79,6 +79,9 @@ class Dispatcher : public events::EventSink {
   void stop();
   // Any thread: the list of webhooks changed; the next event reads it again.
   void hooks_changed();
+  // Any thread: false while the hook list read last (within hook_cache_ttl) had no active
+  // hook; events are then dropped without being serialised.
+  bool wants_events() const;
 
  private:
   struct Impl;
