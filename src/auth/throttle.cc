@@ -50,21 +50,14 @@ std::chrono::milliseconds FailureThrottle::delay_for(double failures) const {
 ThrottleCheck FailureThrottle::before_auth(std::string_view ip, std::string_view username,
                                            Millis now) {
   const std::string source = source_key(ip);
-  double under_way = 0;
-  {
-    std::lock_guard lock(in_flight_mu_);
-    if (auto it = in_flight_.find(source); it != in_flight_.end()) under_way = it->second;
-  }
-  const double by_ip = counters_.count(source, options_.window, now) + under_way;
+  const double by_ip = counters_.count(source, options_.window, now);
   const double by_user = counters_.count(user_key(username, source), options_.window, now);
   ThrottleCheck check;
   const long window_s = static_cast<long>(options_.window / 1000);
   if (options_.max_failures_per_ip > 0 && by_ip >= options_.max_failures_per_ip) {
     check.refuse = true;
-    check.detail = source.substr(3) + ": " + std::to_string(static_cast<long>(by_ip - under_way)) +
+    check.detail = source.substr(3) + ": " + std::to_string(static_cast<long>(by_ip)) +
                    " failed AUTHs in " + std::to_string(window_s) + " s";
-    if (under_way > 0)
-      check.detail += " and " + std::to_string(static_cast<long>(under_way)) + " checks under way";
   } else if (options_.max_failures_per_user_ip > 0 && by_user >= options_.max_failures_per_user_ip) {
     check.refuse = true;
     check.detail = "this username from " + source.substr(3) + ": " +
@@ -85,10 +78,13 @@ std::chrono::milliseconds FailureThrottle::record_failure(std::string_view ip,
                             counters_.count(user, options_.window, now)));
 }
 
-void FailureThrottle::check_started(std::string_view ip) {
+bool FailureThrottle::try_start_check(std::string_view ip) {
   std::string source = source_key(ip);
   std::lock_guard lock(in_flight_mu_);
-  ++in_flight_[std::move(source)];
+  std::uint32_t& n = in_flight_[std::move(source)];
+  if (options_.max_checks_per_source > 0 && n >= options_.max_checks_per_source) return false;
+  ++n;
+  return true;
 }
 
 void FailureThrottle::check_finished(std::string_view ip) {

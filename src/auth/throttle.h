@@ -6,11 +6,13 @@
 // other IPs. IPv6 sources count per /64. Bounded memory (least recently used entries are
 // evicted); thread-safe.
 //
-// Checks under way count too: a password check that needs Argon2id is announced with
-// check_started() and ends with check_finished(), and before_auth() counts the source's
-// unfinished checks as failures to come. Without that, a flood of concurrent guesses all
-// passed before_auth() (none had failed yet) and queued for Argon2id, so the limit never
-// engaged and the queue grew with the flood (bench T4).
+// Argon2id checks are also limited per source: at most max_checks_per_source run at once for
+// one IP (try_start_check / check_finished); a session that finds no free slot waits and tries
+// again. Without that, a flood of concurrent guesses from one address all passed
+// before_auth() (none had failed yet) and queued for Argon2id, so the failure limit never
+// engaged and the queue grew with the flood (bench T4). A legitimate burst of first logins
+// from one address (a NAT, a restart) is slowed, never refused: once one login has filled the
+// credential cache, the others are answered from it.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -32,6 +34,7 @@ struct ThrottleOptions {
   std::chrono::milliseconds base_delay{250};    // then 250 ms, 500 ms, 1 s, 2 s, ...
   std::chrono::milliseconds max_delay{4000};
   std::size_t max_entries = 200000;
+  std::uint32_t max_checks_per_source = 2;      // Argon2id checks at once per IP; 0 = no limit
 };
 
 // The options of the [auth] config section.
@@ -54,9 +57,10 @@ class FailureThrottle {
   // A success forgets the (username, IP) failures; the IP's count stays (one valid credential
   // must not reset the budget for guessing others).
   void record_success(std::string_view ip, std::string_view username, Millis now);
-  // A check that costs Argon2id starts or ends for this source (see above). Every
-  // check_started() is followed by exactly one check_finished().
-  void check_started(std::string_view ip);
+  // A check that may cost Argon2id starts for this source, when one of its slots is free
+  // (see above); false: none is, try again a little later. Every true is followed by exactly
+  // one check_finished().
+  bool try_start_check(std::string_view ip);
   void check_finished(std::string_view ip);
   // Unfinished checks of this source (tests, logs).
   std::uint32_t checks_under_way(std::string_view ip) const;

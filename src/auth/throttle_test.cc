@@ -41,36 +41,32 @@ TEST(FailureThrottle, ThousandFailuresFromOneIpAreThrottledButTheUserStillLogsIn
   t.record_success("192.0.2.10", "crm-mailer", now + 1002);
 }
 
-TEST(FailureThrottle, ChecksUnderWayCountAgainstTheIpBudget) {
+TEST(FailureThrottle, ChecksRunAtMostTwoAtATimePerSource) {
   FailureThrottle t(throttle_options(30, 600));
-  const Millis now = 1'000'000;
-  // A flood of concurrent guesses: each passes before_auth and starts its Argon2id check
-  // before any has failed. Only the budget's worth may start.
-  int started = 0;
-  for (int i = 0; i < 500; ++i) {
-    if (t.before_auth("203.0.113.9", "user" + std::to_string(i), now).refuse) continue;
-    t.check_started("203.0.113.9");
-    ++started;
-  }
-  EXPECT_EQ(started, 30);
-  EXPECT_EQ(t.checks_under_way("203.0.113.9"), 30u);
-  ThrottleCheck refused = t.before_auth("203.0.113.9", "crm-mailer", now);
-  EXPECT_TRUE(refused.refuse);
-  EXPECT_NE(refused.detail.find("30 checks under way"), std::string::npos) << refused.detail;
-  // Another source is not affected.
-  EXPECT_FALSE(t.before_auth("192.0.2.10", "crm-mailer", now).refuse);
-  // The checks end as failures: the budget stays spent for the window.
-  for (int i = 0; i < started; ++i) {
-    t.check_finished("203.0.113.9");
-    t.record_failure("203.0.113.9", "user" + std::to_string(i), now + 1);
-  }
+  // A flood of concurrent guesses from one address: two checks at a time.
+  EXPECT_TRUE(t.try_start_check("203.0.113.9"));
+  EXPECT_TRUE(t.try_start_check("203.0.113.9"));
+  for (int i = 0; i < 100; ++i) EXPECT_FALSE(t.try_start_check("203.0.113.9"));
+  EXPECT_EQ(t.checks_under_way("203.0.113.9"), 2u);
+  // Other sources have their own slots; an IPv6 /64 is one source.
+  EXPECT_TRUE(t.try_start_check("192.0.2.10"));
+  EXPECT_TRUE(t.try_start_check("2001:db8::1"));
+  EXPECT_TRUE(t.try_start_check("2001:db8::2"));
+  EXPECT_FALSE(t.try_start_check("2001:db8::3"));
+  // A finished check frees its slot.
+  t.check_finished("203.0.113.9");
+  EXPECT_EQ(t.checks_under_way("203.0.113.9"), 1u);
+  EXPECT_TRUE(t.try_start_check("203.0.113.9"));
+  EXPECT_FALSE(t.try_start_check("203.0.113.9"));
+  t.check_finished("203.0.113.9");
+  t.check_finished("203.0.113.9");
+  t.check_finished("203.0.113.9");  // an extra finish is ignored
   EXPECT_EQ(t.checks_under_way("203.0.113.9"), 0u);
-  EXPECT_TRUE(t.before_auth("203.0.113.9", "crm-mailer", now + 2).refuse);
-  // Checks that end as successes free their place.
-  t.check_started("198.51.100.1");
-  t.check_finished("198.51.100.1");
-  t.check_finished("198.51.100.1");  // an extra finish is ignored
-  EXPECT_EQ(t.checks_under_way("198.51.100.1"), 0u);
+  // 0 = no limit.
+  ThrottleOptions unlimited = throttle_options(30, 600);
+  unlimited.max_checks_per_source = 0;
+  FailureThrottle u(unlimited);
+  for (int i = 0; i < 100; ++i) EXPECT_TRUE(u.try_start_check("203.0.113.9"));
 }
 
 TEST(FailureThrottle, DelayGrowsExponentiallyToACap) {

@@ -347,36 +347,23 @@ bool counts_as_guess(auth::AuthReason r) {
 
 awaitable<smtp::Action> Session::verify(smtp::VerifyCredentials& request) {
   auth::FailureThrottle& throttle = services_.throttle;
+  auth::CredentialVerifier& verifier = services_.verifier;
   // F19: a source past its failure budget gets 454 without any password check.
-  auth::ThrottleCheck check = throttle.before_auth(client_ip_, request.username, now_ms());
-  if (check.refuse) {
+  auto refuse = [&](const std::string& detail) {
     request.password.wipe();
     smtp::Action next = server_.credentials_checked(smtp::CredentialResult::Throttled);
     smtp::Reply sent;
     if (auto* r = std::get_if<smtp::Respond>(&next)) sent = r->reply;
     auth::AuthVerdict verdict;
     verdict.reason = auth::AuthReason::Throttled;
-    verdict.detail = check.detail;
+    verdict.detail = detail;
     log_auth(request.mechanism, request.username, "fail", "throttled", sent, &verdict);
-    co_return next;
-  }
+    return next;
+  };
+  auth::ThrottleCheck check = throttle.before_auth(client_ip_, request.username, now_ms());
+  if (check.refuse) co_return refuse(check.detail);
 
   auth::AuthRequest req{request.username, std::move(request.password), client_ip_};
-  auth::CredentialVerifier& verifier = services_.verifier;
-  // The attempt counts against the source's failure budget until it is decided, so a flood
-  // of concurrent guesses cannot all pass before_auth() before the first one fails.
-  struct UnderWay {
-    auth::FailureThrottle& throttle;
-    const std::string& ip;
-    bool done = false;
-    void finish() {
-      if (!done) throttle.check_finished(ip);
-      done = true;
-    }
-    ~UnderWay() { finish(); }
-  };
-  throttle.check_started(client_ip_);
-  UnderWay under_way{throttle, client_ip_};
   // A store failure must not look like bad credentials: it answers 454 (temporary) and is
   // logged as internal_error.
   bool store_failed = false;
@@ -391,12 +378,37 @@ awaitable<smtp::Action> Session::verify(smtp::VerifyCredentials& request) {
           return auth::AuthVerdict{};
         }
       });
-  // Argon2id runs off the event loop, on its own threads: one slow hash never stalls the
-  // other sessions here.
   auth::AuthVerdict verdict;
   if (quick) {
     verdict = std::move(*quick);
   } else {
+    // Everything else may cost Argon2id: at most two such checks at once per source (see
+    // auth/throttle.h). Without a free slot, wait (5 ms doubling to 100 ms) and look again;
+    // the budget is re-read each time, so a flood is refused as soon as its failures add up.
+    std::chrono::milliseconds pause{5};
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!throttle.try_start_check(client_ip_)) {
+      if (std::chrono::steady_clock::now() >= give_up) {
+        req.password.wipe();
+        co_return refuse("no credential check slot for " + client_ip_ + " within 30 s");
+      }
+      asio::steady_timer timer(io_.socket().get_executor(), pause);
+      boost::system::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+      pause = std::min(pause * 2, std::chrono::milliseconds(100));
+      check = throttle.before_auth(client_ip_, request.username, now_ms());
+      if (check.refuse) {
+        req.password.wipe();
+        co_return refuse(check.detail);
+      }
+    }
+    struct Slot {
+      auth::FailureThrottle& throttle;
+      const std::string& ip;
+      ~Slot() { throttle.check_finished(ip); }
+    } slot{throttle, client_ip_};
+    // verify() looks in the cache first too: a login that waited behind another one of the
+    // same app is answered from the cache that one filled.
     verdict = co_await checking_credentials([&verifier, &req, &store_failed]() {
       try {
         return verifier.verify(req);
@@ -406,7 +418,6 @@ awaitable<smtp::Action> Session::verify(smtp::VerifyCredentials& request) {
       }
     });
   }
-  under_way.finish();  // decided: a failure is counted by record_failure() below
   req.password.wipe();
   smtp::CredentialResult result = smtp::CredentialResult::Rejected;
   if (verdict.granted) result = smtp::CredentialResult::Accepted;
