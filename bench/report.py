@@ -191,6 +191,10 @@ def targets_summary(d):
     if curve_cases(d):
         out.append("| scaling curves | shown as PNG | see [Scaling curves](#scaling-curves) | | shown |")
     out.append("")
+    out.append("Each missed target, its measured bottleneck and what would remove it: "
+               "[docs/performance.md, \"Where the targets stand\"]"
+               "(../docs/performance.md#where-the-targets-stand-and-why-run-of-benchresultsmd).")
+    out.append("")
     return "\n".join(out)
 
 
