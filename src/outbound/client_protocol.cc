@@ -1,5 +1,7 @@
 #include "outbound/client_protocol.h"
 
+#include <cstring>
+
 #include "base/encoding.h"
 
 namespace postern::outbound {
@@ -39,20 +41,28 @@ Capabilities parse_ehlo(const smtp::Reply& reply) {
 std::string dot_stuff(std::string_view message) {
   std::string out;
   out.reserve(message.size() + message.size() / 64 + 8);
+  const char* const data = message.data();
+  const std::size_t n = message.size();
+  std::size_t i = 0;
   bool line_start = true;
-  for (std::size_t i = 0; i < message.size(); ++i) {
-    char c = message[i];
+  // Line by line with memchr, copying each line's text in one append (a 10 MiB body used to
+  // be built byte by byte: the top function of the T1 profile).
+  while (i < n) {
+    if (line_start) {
+      if (data[i] == '.') out += '.';
+      line_start = false;
+    }
     // RFC 5321 §2.3.8: a bare CR or bare LF never goes on the wire. Each becomes CRLF, so no
     // receiver can find a line (an end of data, "\n.\n" or "\r.\r") that we did not mean.
-    if (c == '\r' || c == '\n') {
-      if (c == '\r' && i + 1 < message.size() && message[i + 1] == '\n') ++i;
-      out += "\r\n";
-      line_start = true;
-      continue;
-    }
-    if (line_start && c == '.') out += '.';
-    out += c;
-    line_start = false;
+    const void* lf_at = std::memchr(data + i, '\n', n - i);
+    const std::size_t lf = lf_at ? static_cast<std::size_t>(static_cast<const char*>(lf_at) - data) : n;
+    const void* cr_at = std::memchr(data + i, '\r', lf - i);
+    const std::size_t end = cr_at ? static_cast<std::size_t>(static_cast<const char*>(cr_at) - data) : lf;
+    out.append(data + i, end - i);
+    if (end == n) break;
+    i = (data[end] == '\r' && end + 1 < n && data[end + 1] == '\n') ? end + 2 : end + 1;
+    out += "\r\n";
+    line_start = true;
   }
   if (!line_start) out += "\r\n";  // a missing final line end
   out += ".\r\n";
