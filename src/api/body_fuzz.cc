@@ -15,6 +15,7 @@
 
 #include "api/body.h"
 #include "api/errors.h"
+#include "api/user_body.h"
 #include "cli/user_settings.h"
 #include "storage/domain_store.h"
 #include "storage/names.h"
@@ -40,19 +41,6 @@ void check_answer(const Failure& f) {
     require(msg.size() <= std::string_view("unknown field ''").size() + 64);
     for (char c : msg) require(static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f);
   }
-}
-
-postern::cli::UserSettings settings_of(JsonBody& body) {  // as api/users.cc
-  postern::cli::UserSettings settings;
-  settings.allow_ips = body.strings("allow_ips");
-  settings.allow_ip_mode = body.string("allow_ip_mode");
-  settings.mode = body.string("mode");
-  settings.domains = body.strings("domains");
-  settings.quota = body.integer("quota");
-  settings.quota_period = body.string("quota_period");
-  settings.quota_action = body.string("quota_action");
-  settings.rate = body.is_null("rate") ? std::optional<std::string>("") : body.string("rate");
-  return settings;
 }
 
 void check_settings(const postern::cli::UserSettings& settings, postern::storage::SmtpUser user) {
@@ -119,7 +107,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     body.string("account");
     auto name = cli::normalize_username(body.required_string("username"));
     body.string("password");
-    cli::UserSettings settings = settings_of(body);
+    cli::UserSettings settings = postern::api::user_settings_of(body);
     body.finish();
     if (!name) return;
     require(storage::validate_username(*name).ok());
@@ -129,7 +117,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_settings(settings, user);
   });
   run(strict, [](JsonBody& body) {  // PATCH /api/v1/smtp-users/{username}
-    cli::UserSettings settings = settings_of(body);
+    cli::UserSettings settings = postern::api::user_settings_of(body);
     body.string("status");
     body.string("username");
     body.has("password");

@@ -5,6 +5,7 @@
 #include "api/body.h"
 #include "api/errors.h"
 #include "api/routes.h"
+#include "api/user_body.h"
 #include "base/random.h"
 #include "base/secret.h"
 #include "cli/json_output.h"
@@ -22,20 +23,6 @@ nlohmann::json user_doc(Service& s, const SmtpUser& user) {
   nlohmann::json doc = cli::user_to_json(user);
   cli::add_quota_usage(doc, user, s.store.quota_usage(user.id, period).used, period);
   return doc;
-}
-
-// The settable fields of a user that the body holds ("rate": null clears the rate limit).
-cli::UserSettings settings_of(JsonBody& body) {
-  cli::UserSettings settings;
-  settings.allow_ips = body.strings("allow_ips");
-  settings.allow_ip_mode = body.string("allow_ip_mode");
-  settings.mode = body.string("mode");
-  settings.domains = body.strings("domains");
-  settings.quota = body.integer("quota");
-  settings.quota_period = body.string("quota_period");
-  settings.quota_action = body.string("quota_action");
-  settings.rate = body.is_null("rate") ? std::optional<std::string>("") : body.string("rate");
-  return settings;
 }
 
 // The user named in the path (deleted ones included), after the ownership check.
@@ -85,7 +72,7 @@ http::Response create(Service& s, const Call& call) {
   std::string username =
       value_or_fail(cli::normalize_username(body.required_string("username")), 422);
   std::optional<std::string> password = body.string("password");
-  cli::UserSettings settings = settings_of(body);
+  cli::UserSettings settings = user_settings_of(body);
   body.finish();
 
   auto account = s.store.find_account(account_name);
@@ -118,7 +105,7 @@ std::optional<UserStatus> settable_status(const std::optional<std::string>& text
 http::Response update(Service& s, const Call& call) {
   SmtpUser user = live_user(s, call);
   JsonBody body = JsonBody::parse(call.request);
-  cli::UserSettings settings = settings_of(body);
+  cli::UserSettings settings = user_settings_of(body);
   std::optional<UserStatus> status = settable_status(body.string("status"));
   std::optional<std::string> rename = body.string("username");
   if (body.has("password"))

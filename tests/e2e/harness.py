@@ -37,6 +37,18 @@ def insecure_tls():
     return ctx
 
 
+def recv_line(sock, timeout=10):
+    """One reply line, read a byte at a time so nothing after it is consumed ("" at EOF)."""
+    sock.settimeout(timeout)
+    data = b""
+    while not data.endswith(b"\r\n"):
+        chunk = sock.recv(1)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
 def has_ipv6():
     try:
         s = socket.socket(socket.AF_INET6)

@@ -20,7 +20,7 @@ import threading
 import time
 import unittest
 
-from harness import PASSWORD, Relay, insecure_tls, message
+from harness import PASSWORD, Relay, insecure_tls, message, recv_line
 
 LEGIT_IP = "127.0.0.2"
 LEGIT_BOUND_S = 1.0     # the issue's bound for AUTH + one message, median of 3
@@ -44,15 +44,13 @@ def open_fds(pid):
     return len(os.listdir("/proc/%d/fd" % pid))
 
 
-def recv_line(sock, timeout=10):
-    sock.settimeout(timeout)
-    data = b""
-    while not data.endswith(b"\r\n"):
-        chunk = sock.recv(1)
-        if not chunk:
-            break
-        data += chunk
-    return data
+def run_threads(target, args_list):
+    """Starts one daemon thread per argument tuple and waits for them all."""
+    threads = [threading.Thread(target=target, args=args, daemon=True) for args in args_list]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
 
 
 def connect(port, src, timeout=10):
@@ -210,6 +208,15 @@ class HostileClients(unittest.TestCase):
         self.assertEqual(refused, {})
         s.quit()
         return t_auth, total
+
+    def measure_during(self, name, body):
+        """Starts `body` as an Attack, lets it build up for half a second, measures the
+        legitimate client during it, then stops it."""
+        attack = Attack(body)
+        attack.start()
+        time.sleep(0.5)
+        self.measure(name, attack)
+        attack.finish()
 
     def measure(self, name, attack=None, tries=3, mode="starttls", gap=0.2):
         """Three legitimate sessions while `attack` (a running Attack) goes on; asserts the
@@ -409,18 +416,10 @@ class HostileClients(unittest.TestCase):
             floods.append((kind, s))
 
         def run(stop):
-            threads = [threading.Thread(target=flood, args=(kind, i * 3 + k, 64 * MiB), daemon=True)
-                       for i in range(6) for k, kind in enumerate(("noop", "garbage", "longline"))]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
+            run_threads(flood, [(kind, i * 3 + k, 64 * MiB)
+                                for i in range(6) for k, kind in enumerate(("noop", "garbage", "longline"))])
 
-        attack = Attack(run)
-        attack.start()
-        time.sleep(0.5)
-        self.measure("pipelining", attack)
-        attack.finish()
+        self.measure_during("pipelining", run)
         for kind, rows in sorted(results.items()):
             report("pipelining", "%s x%d: %s" % (kind, len(rows), "; ".join(
                 "%.1f MiB %s" % (sent / MiB, outcome) for sent, outcome in rows)))
@@ -535,11 +534,7 @@ class HostileClients(unittest.TestCase):
                         late.append(s)
                 stats["connections"] += 1
 
-        attack = Attack(garbage)
-        attack.start()
-        time.sleep(0.5)
-        self.measure("garbage_after_starttls", attack)
-        attack.finish()
+        self.measure_during("garbage_after_starttls", garbage)
         self.check_memory("garbage_after_starttls")
         deadline = time.monotonic() + 3 + 5 + 5
         stats["closed_late"] = sum(wait_closed(s, deadline) for s in late)
@@ -618,17 +613,9 @@ class HostileClients(unittest.TestCase):
                     except (OSError, smtplib.SMTPException):
                         pass
                     c.close()
-            ts = [threading.Thread(target=one, args=(i,), daemon=True) for i in range(2)]
-            for t in ts:
-                t.start()
-            for t in ts:
-                t.join()
+            run_threads(one, [(i,) for i in range(2)])
 
-        attack = Attack(blobs)
-        attack.start()
-        time.sleep(0.5)
-        self.measure("auth_1mib", attack)
-        attack.finish()
+        self.measure_during("auth_1mib", blobs)
         report("auth_1mib", "%d AUTH lines of 1 MiB sent (%.0f MiB)" % (counts["lines"], counts["lines"]))
         self.assertGreater(counts["lines"], 20)
         self.check_memory("auth_1mib")
@@ -657,11 +644,7 @@ class HostileClients(unittest.TestCase):
                     except (OSError, smtplib.SMTPException):
                         stats["other"] += 1
                     k += 1
-            ts = [threading.Thread(target=one, args=(i,), daemon=True) for i in range(32)]
-            for t in ts:
-                t.start()
-            for t in ts:
-                t.join()
+            run_threads(one, [(i,) for i in range(32)])
 
         attack = Attack(guessers)
         attack.start()

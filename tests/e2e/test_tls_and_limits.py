@@ -6,18 +6,7 @@ import subprocess
 import time
 import unittest
 
-from harness import PASSWORD, Relay, insecure_tls
-
-
-def recv_line(sock, timeout=10):
-    sock.settimeout(timeout)
-    data = b""
-    while not data.endswith(b"\r\n"):
-        chunk = sock.recv(4096)
-        if not chunk:
-            break
-        data += chunk
-    return data
+from harness import PASSWORD, Relay, insecure_tls, recv_line
 
 
 class TlsAndLimits(unittest.TestCase):
